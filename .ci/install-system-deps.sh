@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project's tests need (real libvirt, QEMU/TCG,
+# libvirt-python build deps, headless Chromium for site screenshots).
+# Idempotent: when every package is already installed, the apt step is skipped.
+set -euo pipefail
+
+PKGS=(
+  # libvirt daemons (Debian 12 ships the monolithic libvirtd plus the modular
+  # virt*d daemons in libvirt-daemon; the QEMU driver is its own package)
+  libvirt-daemon
+  libvirt-daemon-system
+  libvirt-daemon-driver-qemu
+  libvirt-clients
+  # QEMU for x86 guests (run under TCG: there is no /dev/kvm here)
+  qemu-system-x86
+  qemu-utils
+  # build libvirt-python from the sdist
+  libvirt-dev
+  pkg-config
+  gcc
+  python3-dev
+  # site screenshots
+  chromium
+  fonts-dejavu-core
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  if [ "$status" != "installed" ]; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-system-deps: all ${#PKGS[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-system-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/tmp/install-system-deps.log 2>&1 || {
+  echo "install-system-deps: apt-get install failed; log tail:" >&2
+  tail -n 40 /tmp/install-system-deps.log >&2
+  exit 1
+}
+echo "install-system-deps: done"
