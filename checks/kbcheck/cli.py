@@ -1,0 +1,187 @@
+"""The `kbcheck` command line. Exit codes: 0 no fail and no error; 1 at least one fail;
+3 errors but no fail; 2 bad usage or an unusable catalog/input; 130 interrupted."""
+import argparse
+import os
+import sys
+
+from kbcheck import __version__
+from kbcheck.errors import UsageError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPT = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError("%s (see `kbcheck --help`)" % message)
+
+
+def _assume(text):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError("expected NAME=VALUE, e.g. role=kvm_host")
+    k, _, v = text.partition("=")
+    return (k.strip(), v.strip())
+
+
+def build_parser():
+    p = _Parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
+                "against the virtualization best practices of the kbcheck knowledge base.",
+                epilog="Exit codes: 0 no failure and no error; 1 at least one failure; 3 errors but no "
+                "failure; 2 bad usage or unusable input; 130 interrupted. Other commands: "
+                "`kbcheck explain ID`.")
+    src = p.add_argument_group("what to read")
+    src.add_argument("--root", metavar="DIR", help="judge a copied root tree (a snapshot or an extracted sosreport) instead of this host")
+    src.add_argument("--supportconfig", metavar="PATH", help="judge a supportconfig archive (tarball or extracted directory)")
+    src.add_argument("--connect", metavar="URI", help="libvirt URI to read guests from, read-only (default: the detected hypervisor's system URI)")
+    src.add_argument("--assume", metavar="NAME=VALUE", action="append", type=_assume, default=[],
+                     help="declare a fact: role=kvm_host|xen_dom0|kvm_guest|xen_guest|container_host (comma-separated), "
+                     "product=sle11|sle12, multi_tenant=yes, migration_cluster=yes, database=yes ...")
+    sel = p.add_argument_group("what to run")
+    sel.add_argument("--tag", action="append", default=[], help="only entries with this tag (repeatable: any of)")
+    sel.add_argument("--exclude-tag", action="append", default=[], help="leave out entries with this tag (repeatable)")
+    sel.add_argument("--id", action="append", default=[], help="only this entry (repeatable; glob patterns allowed)")
+    sel.add_argument("--severity", metavar="LEVEL", help="only entries of this severity or higher: low, medium, high, critical")
+    sel.add_argument("--list", action="store_true", help="list the entries that would run, and why others would not")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "json"), default="text")
+    out.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically) instead of standard output")
+    out.add_argument("-v", "--verbose", action="store_true", help="show pass and skip results too")
+    out.add_argument("--show-fix", action="store_true", help="print the product's fix under each failure")
+    p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
+    p.add_argument("--version", action="store_true", help="print the kbcheck and knowledge-base versions")
+    return p
+
+
+def make_source(args):
+    """The Source for this run: a supportconfig, a sosreport or plain root, or this live host."""
+    if args.root and args.supportconfig:
+        raise UsageError("--root and --supportconfig exclude each other")
+    if args.supportconfig:
+        try:
+            from kbcheck.sources.supportconfig import SupportconfigSource
+        except ImportError:
+            raise UsageError("this kbcheck cannot read supportconfig archives")
+        if not os.path.exists(args.supportconfig):
+            raise UsageError("--supportconfig %s: no such file or directory" % args.supportconfig)
+        return SupportconfigSource(args.supportconfig)
+    if args.root:
+        if not os.path.isdir(args.root):
+            raise UsageError("--root %s: not a directory" % args.root)
+        if os.path.isdir(os.path.join(args.root, "sos_commands")):
+            try:
+                from kbcheck.sources.sosreport import SosreportSource
+                return SosreportSource(args.root)
+            except ImportError:
+                pass
+        from kbcheck.sources.root import RootSource
+        return RootSource(args.root)
+    from kbcheck.sources.root import RootSource
+    return RootSource("/")
+
+
+def _write(text, path):
+    if not path:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    d = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(d, ".%s.%d.tmp" % (os.path.basename(path), os.getpid()))
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.rename(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UsageError("cannot write %s: %s" % (path, e.strerror or e))
+
+
+def cmd_list(catalog, chosen, left, host):
+    from kbcheck.runner import applicability
+    lines = []
+    for e in catalog.entries:
+        if e.id in left:
+            why = left[e.id]
+            mark = "-"
+        else:
+            why = applicability(e, host) if host is not None else None
+            mark = "+" if not why else "~"
+        lines.append("%s %-34s %-8s %-9s %s  %s%s" % (mark, e.id, e.severity, ",".join(e.covers)[:9],
+                                                      e.code_hash[:12], e.title, ("  (" + why + ")") if why else ""))
+    lines.append("")
+    lines.append("+ runs here   ~ selected but not applicable here   - not selected")
+    lines.append("knowledge base %s, %d entries" % (catalog.version, len(catalog.entries)))
+    return "\n".join(lines) + "\n"
+
+
+def cmd_explain(argv):
+    from kbcheck import catalog as catalog_mod
+    from kbcheck.explain import render
+    p = _Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix.")
+    p.add_argument("id")
+    p.add_argument("--catalog", metavar="FILE")
+    args = p.parse_args(argv)
+    cat = catalog_mod.load(args.catalog)
+    e = cat.by_id.get(args.id)
+    if e is None:
+        from kbcheck.select import _suggest
+        raise UsageError("no entry %r%s" % (args.id, _suggest(args.id, cat.by_id)))
+    sys.stdout.write(render(e, cat))
+    return 0
+
+
+def run(argv):
+    args = build_parser().parse_args(argv)
+    from kbcheck import catalog as catalog_mod
+    cat = catalog_mod.load(args.catalog)
+    if args.version:
+        sys.stdout.write("kbcheck %s, knowledge base %s (%d entries)\n" % (__version__, cat.version, len(cat.entries)))
+        return 0
+    from kbcheck import detect, runner, select
+    from kbcheck.facts import Host
+    chosen, left = select.select(cat, tags=args.tag, ids=args.id, exclude_tags=args.exclude_tag,
+                                 min_severity=args.severity)
+    source = make_source(args)
+    try:
+        host = Host(source, assume=dict(args.assume))
+        if args.list:
+            _write(cmd_list(cat, chosen, left, host), args.output)
+            return 0
+        results = runner.run(chosen, host)
+        summ = runner.summary(results)
+        info = detect.summary(host)
+        notices = list(source.notices)
+        if args.format == "json":
+            from kbcheck.report import json_report
+            text = json_report.render(results, info, summ, cat.version, notices)
+        else:
+            from kbcheck.report import text as text_report
+            fixes = None
+            if args.show_fix:
+                from kbcheck.explain import fix_text
+                fixes = dict((e.id, fix_text(e, host.era)) for e in chosen)
+            color = text_report.use_color(sys.stdout) and not args.output
+            text = text_report.render(results, info, summ, color=color, verbose=args.verbose,
+                                      notices=notices, fixes=fixes)
+        _write(text, args.output)
+        return runner.exit_code(summ)
+    finally:
+        source.close()
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "explain":
+            return cmd_explain(argv[1:])
+        return run(argv)
+    except UsageError as e:
+        sys.stderr.write("kbcheck: %s\n" % e)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("kbcheck: interrupted\n")
+        return EXIT_INTERRUPT
+    except BrokenPipeError:
+        return 0

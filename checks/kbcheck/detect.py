@@ -1,0 +1,109 @@
+"""What kind of machine the facts describe: product and version, and its virtualization roles."""
+from kbcheck.errors import Evidence, ParseError
+from kbcheck.parsers import osrelease
+
+ROLES = ("kvm_host", "xen_dom0", "kvm_guest", "xen_guest", "container_host")
+ROLE_LABELS = {"kvm_host": "KVM host", "xen_dom0": "Xen Domain-0", "kvm_guest": "KVM guest",
+               "xen_guest": "Xen guest", "container_host": "container host"}
+# role -> (hypervisor, role) as entries name them in `applies`
+ROLE_AXES = {"kvm_host": ("kvm", "host"), "xen_dom0": ("xen", "host"), "kvm_guest": ("kvm", "guest"),
+             "xen_guest": ("xen", "guest"), "container_host": ("containers", "host")}
+
+_CONTAINER_UNITS = ("docker.service", "containerd.service", "podman.service", "lxc.service",
+                    "libvirt-lxc.service", "docker.socket", "podman.socket")
+
+
+def _safe(fn, default=None):
+    try:
+        return fn()
+    except (Evidence, ParseError):
+        return default
+
+
+def product(host):
+    osr = _safe(lambda: host.parse("/etc/os-release", osrelease.os_release))
+    suse = None
+    if not osr:
+        suse = _safe(lambda: host.parse("/etc/SuSE-release", osrelease.suse_release))
+    return osrelease.product(osr, suse)
+
+
+def roles(host):
+    """-> {'roles': [...], 'evidence': {role: reason}, 'unsure': [notes]}"""
+    found = {}
+    unsure = []
+    caps = _safe(lambda: host.value("/proc/xen/capabilities"))
+    hv_type = _safe(lambda: host.value("/sys/hypervisor/type"))
+    xen_dir = _safe(lambda: host.exists("/proc/xen"), False)
+    if caps is not None and "control_d" in caps:
+        found["xen_dom0"] = "/proc/xen/capabilities has control_d"
+    elif caps is not None or hv_type == "xen" or (xen_dir and caps is None and hv_type is not None):
+        found["xen_guest"] = "/proc/xen present without control_d" if caps is not None else "/sys/hypervisor/type is xen"
+    mods = _safe(lambda: host.modules)
+    kvm_mod = bool(mods and ({"kvm", "kvm_intel", "kvm_amd"} & mods))
+    dev_kvm = _safe(lambda: host.exists("/dev/kvm"), False)
+    qemu_defs = bool(_safe(lambda: host.listdir("/etc/libvirt/qemu"), []))
+    libvirt = _safe(lambda: host.exists("/etc/libvirt/libvirtd.conf") or host.exists("/etc/libvirt/qemu.conf"), False)
+    if "xen_dom0" not in found:
+        if kvm_mod:
+            found["kvm_host"] = "kvm module loaded"
+        elif dev_kvm and libvirt:
+            found["kvm_host"] = "/dev/kvm and libvirt present"
+        elif qemu_defs and mods is None:
+            found["kvm_host"] = "QEMU/KVM guest definitions under /etc/libvirt/qemu"
+            unsure.append("KVM host inferred from guest definitions only (no /proc/modules)")
+    flags = _safe(lambda: host.cpu_flags, set()) or set()
+    vendor = (_safe(lambda: host.value("/sys/class/dmi/id/sys_vendor")) or "")
+    pname = (_safe(lambda: host.value("/sys/class/dmi/id/product_name")) or "")
+    if "xen_dom0" not in found and "xen_guest" not in found:
+        dmi_kvm = vendor.startswith("QEMU") or "KVM" in pname or pname.startswith("Standard PC")
+        if "hypervisor" in flags and (dmi_kvm or hv_type == "kvm"):
+            found["kvm_guest"] = "hypervisor CPU flag and DMI '%s %s'" % (vendor, pname)
+        elif "hypervisor" in flags and not vendor and not pname:
+            unsure.append("hypervisor CPU flag set but no DMI data: which hypervisor is unknown")
+    for d in ("/etc/systemd/system/multi-user.target.wants", "/etc/systemd/system/sockets.target.wants"):
+        units = _safe(lambda: host.listdir(d), []) or []
+        hit = [u for u in units if u in _CONTAINER_UNITS]
+        if hit:
+            found["container_host"] = "%s enabled" % hit[0]
+            break
+    else:
+        for p in ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock"):
+            if _safe(lambda: host.exists(p), False):
+                found["container_host"] = "%s present" % p
+                break
+    if not found:
+        unsure.append("no virtualization role detected; declare one with --assume role=kvm_host|xen_dom0|kvm_guest|xen_guest|container_host")
+    return {"roles": [r for r in ROLES if r in found], "evidence": found, "unsure": unsure}
+
+
+def summary(host):
+    """The JSON `host` object: detected facts, declared assumptions, and what was unsure."""
+    info = _safe(lambda: host.product_info, {}) or {}
+    det = _safe(lambda: host.detection, {"roles": [], "evidence": {}, "unsure": []})
+    topo = _safe(lambda: host.topology)
+    mi = _safe(lambda: host.meminfo) or {}
+    nodes = _safe(lambda: host.numa_nodes, []) or []
+    hostname = _safe(lambda: host.value("/etc/hostname")) or _safe(lambda: host.value("/proc/sys/kernel/hostname"))
+    if hostname:
+        hostname = hostname.split()[0] if hostname.split() else None
+    return {
+        "hostname": hostname,
+        "source": host.source.kind,
+        "location": host.source.label,
+        "product": host.product,
+        "product_name": info.get("name") or None,
+        "version": info.get("version") or None,
+        "era": host.era,
+        "roles": sorted(host.roles),
+        "roles_detected": det["roles"],
+        "evidence": det["evidence"],
+        "unsure": det["unsure"],
+        "assume": dict(host.assume),
+        "cpus": topo["cpus"] if topo else None,
+        "cores": topo["cores"] if topo else None,
+        "sockets": topo["sockets"] if topo else None,
+        "numa_nodes": len(nodes) or (1 if topo else None),
+        "memory_kib": mi.get("MemTotal"),
+        "guests": len(_safe(lambda: host.domains, []) or []),
+    }

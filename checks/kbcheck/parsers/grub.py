@@ -1,0 +1,66 @@
+"""Boot configuration: /etc/default/grub (SLE 12, GRUB 2) and /boot/grub/menu.lst (SLE 11, GRUB legacy)."""
+import re
+import shlex
+
+from kbcheck.parsers.kernel import cmdline
+
+
+def default_grub(text):
+    """/etc/default/grub (shell assignments) -> {VAR: value}; later assignments win."""
+    out = {}
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or s.startswith("#") or "=" not in s:
+            continue
+        if s.startswith("export "):
+            s = s[7:].strip()
+        k, _, v = s.partition("=")
+        k = k.strip()
+        if not k.replace("_", "").isalnum():
+            continue
+        try:
+            parts = shlex.split(v, comments=True)
+            v = " ".join(parts)
+        except ValueError:
+            v = v.strip().strip("\"'")
+        out[k] = v
+    return out
+
+
+def menu_lst(text):
+    """/boot/grub/menu.lst -> {'default': int, 'entries': [{'title', 'kernel', 'args': Cmdline,
+    'xen': bool, 'xen_args': Cmdline or None}]}. For a Xen entry, `kernel` is the hypervisor line
+    (xen.gz) and the Linux kernel is the first `module` line."""
+    default = 0
+    entries = []
+    cur = None
+    for line in text.splitlines():
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        parts = re.split(r"[\s=]+", s, 1)
+        word = parts[0].lower()
+        rest = parts[1].strip() if len(parts) > 1 else ""
+        if word == "default" and cur is None:
+            try:
+                default = int(rest.split()[0])
+            except (ValueError, IndexError):
+                default = 0
+        elif word == "title":
+            cur = {"title": rest, "kernel": None, "args": cmdline(""), "xen": False, "xen_args": None}
+            entries.append(cur)
+        elif cur is not None and word == "kernel":
+            parts = rest.split(None, 1)
+            image = parts[0] if parts else ""
+            args = cmdline(parts[1] if len(parts) > 1 else "")
+            cur["kernel"] = image
+            if "xen" in image.rsplit("/", 1)[-1]:
+                cur["xen"] = True
+                cur["xen_args"] = args
+            else:
+                cur["args"] = args
+        elif cur is not None and word == "module" and cur["xen"] and cur.get("linux") is None:
+            parts = rest.split(None, 1)
+            cur["linux"] = parts[0] if parts else ""
+            cur["args"] = cmdline(parts[1] if len(parts) > 1 else "")
+    return {"default": default, "entries": entries}

@@ -1,0 +1,1 @@
+"""Reporters: turn a run's results into text, JSON and other formats."""

@@ -1,0 +1,70 @@
+"""The human report: host header, results grouped by area, worst first, and a summary line."""
+import os
+
+from kbcheck.detect import ROLE_LABELS
+from kbcheck.results import RANK
+
+_COLORS = {"pass": "32", "fail": "31;1", "warn": "33", "info": "36", "skip": "2", "error": "35;1"}
+
+
+def use_color(stream):
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _paint(text, status, color):
+    return "\033[%sm%s\033[0m" % (_COLORS[status], text) if color else text
+
+
+def header(host_info, notices=()):
+    h = host_info
+    roles = ", ".join(ROLE_LABELS.get(r, r) for r in h.get("roles", [])) or "no role detected"
+    prod = h.get("product_name") or h.get("product")
+    lines = ["kbcheck on %s (%s: %s)" % (h.get("hostname") or "unknown host", h.get("source"), h.get("location")),
+             "  %s; %s; %s CPUs / %s cores / %s NUMA node(s); %s guest(s)" % (
+                 prod, roles, h.get("cpus", "?"), h.get("cores", "?"), h.get("numa_nodes", "?"), h.get("guests", 0))]
+    if h.get("assume"):
+        lines.append("  assumed: " + ", ".join("%s=%s" % kv for kv in sorted(h["assume"].items())))
+    for u in h.get("unsure", []):
+        lines.append("  note: " + u)
+    for n in notices:
+        lines.append("  note: " + n)
+    return "\n".join(lines)
+
+
+def render(results, host_info, summary, color=False, verbose=False, notices=(), fixes=None):
+    out = [header(host_info, notices), ""]
+    groups = {}
+    order = []
+    for e, r, _ in results:
+        if e.area not in groups:
+            groups[e.area] = []
+            order.append(e.area)
+        groups[e.area].append((e, r))
+    for area in order:
+        rows = groups[area]
+        if not verbose:
+            rows = [(e, r) for e, r in rows if r.status not in ("pass", "skip")]
+        if not rows:
+            continue
+        out.append(_paint(area.upper() if color else area.upper(), "info", False))
+        rows.sort(key=lambda er: (-RANK[er[1].status], er[0].id, er[1].subject or ""))
+        for e, r in rows:
+            tag = _paint("%-5s" % r.status.upper(), r.status, color)
+            subj = (" [%s]" % r.subject) if r.subject else ""
+            out.append("  %s %s%s: %s" % (tag, e.id, subj, r.message))
+            if fixes is not None and r.status in ("fail", "warn") and e.id in fixes:
+                for line in fixes[e.id].rstrip().splitlines():
+                    out.append("        | " + line)
+        out.append("")
+    parts = []
+    for k in ("fail", "error", "warn", "info", "pass", "skip"):
+        parts.append(_paint("%d %s" % (summary.get(k, 0), k), k, color and summary.get(k, 0) > 0))
+    entries = len(set(e.id for e, _, _ in results))
+    out.append("%s  (%d entries, %d results)" % (", ".join(parts), entries, len(results)))
+    if not verbose:
+        out.append("pass and skip results are hidden; -v shows them")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,51 @@
+"""The interface every data source implements."""
+
+
+class Source(object):
+    """A read-only view of one host.
+
+    Paths are absolute host paths ("/proc/meminfo"). Implementations:
+      read_text(path)  -> str; None when the host has no such file (collected but absent);
+                          raises errors.NotCollected / NeedsRoot / Unreadable / CommandFailed.
+      listdir(path)    -> sorted list of names; None when the directory does not exist.
+      command(name)    -> str output of a named command as the host printed it ("sysctl -a",
+                          "virsh capabilities"); raises errors.NotCollected when not available.
+      domains()        -> list of (name, xml_text, state, origin) for libvirt guests;
+                          state is "running", "shut off", ... or None when unknown (offline).
+      capabilities()   -> xml text of `virsh capabilities` or None.
+      notices          -> list of one-line notices for the report ("libvirt unreachable: ...").
+    """
+
+    kind = "root"
+    label = "/"
+
+    def __init__(self):
+        self.notices = []
+
+    def read_text(self, path):
+        raise NotImplementedError
+
+    def listdir(self, path):
+        raise NotImplementedError
+
+    def exists(self, path):
+        try:
+            if self.read_text(path) is not None:
+                return True
+        except Exception:
+            return True
+        return self.listdir(path) is not None
+
+    def command(self, name):
+        from kbcheck.errors import NotCollected
+
+        raise NotCollected(name, "command output is not available from this source")
+
+    def domains(self):
+        return []
+
+    def capabilities(self):
+        return None
+
+    def close(self):
+        pass

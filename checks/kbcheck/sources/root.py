@@ -1,0 +1,132 @@
+"""Files under a root directory: the live host ("/") or a copied tree (a snapshot, an extracted archive).
+
+Reads never leave the root: symbolic links are resolved component by component as if the root
+were "/" (as chroot would), and a link that climbs above the root is refused. Only regular files
+are read, and at most MAX_BYTES of each, so a FIFO, a device node or a huge file cannot hang or
+flood a run.
+"""
+import errno
+import os
+import stat
+
+from kbcheck.errors import NeedsRoot, Unreadable
+from kbcheck.sources.base import Source
+
+MAX_BYTES = 8 * 1024 * 1024
+_MAX_LINKS = 40
+
+
+class Escape(Exception):
+    pass
+
+
+class RootSource(Source):
+    kind = "root"
+
+    def __init__(self, root="/"):
+        Source.__init__(self)
+        self.root = os.path.abspath(root)
+        self.label = self.root
+        self.live = self.root == "/"
+
+    # -- path resolution ---------------------------------------------------------------
+    def resolve(self, path):
+        """The real path of host path `path` under the root, symlinks resolved inside it."""
+        if self.live:
+            return path
+        parts = [p for p in path.split("/") if p and p != "."]
+        done = []
+        links = 0
+        while parts:
+            part = parts.pop(0)
+            if part == "..":
+                if not done:
+                    raise Escape(path)
+                done.pop()
+                continue
+            candidate = os.path.join(self.root, *(done + [part]))
+            try:
+                st = os.lstat(candidate)
+            except OSError:
+                done.append(part)
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                links += 1
+                if links > _MAX_LINKS:
+                    raise Escape(path)
+                target = os.readlink(candidate)
+                if target.startswith("/"):
+                    done = []
+                parts = [p for p in target.split("/") if p and p != "."] + parts
+                continue
+            done.append(part)
+        return os.path.join(self.root, *done) if done else self.root
+
+    # -- the interface -----------------------------------------------------------------
+    def read_text(self, path):
+        try:
+            real = self.resolve(path)
+        except Escape:
+            raise Unreadable(path, "refused: a symbolic link leads outside %s" % self.root)
+        try:
+            st = os.stat(real)
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                return None
+            if e.errno == errno.EACCES:
+                raise NeedsRoot(path, "needs root")
+            raise Unreadable(path, e.strerror or str(e))
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                return None
+            raise Unreadable(path, "not a regular file; refused to read it")
+        try:
+            with open(real, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        except OSError as e:
+            if e.errno == errno.EACCES:
+                raise NeedsRoot(path, "needs root")
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                return None
+            # /sys files may refuse reads (EINVAL, EIO, ENODEV): treat as unreadable
+            raise Unreadable(path, e.strerror or str(e))
+        if len(data) > MAX_BYTES:
+            raise Unreadable(path, "larger than %d MiB; refused to read it" % (MAX_BYTES >> 20))
+        return data.decode("utf-8", "replace")
+
+    def listdir(self, path):
+        try:
+            real = self.resolve(path)
+        except Escape:
+            return None
+        try:
+            return sorted(os.listdir(real))
+        except OSError as e:
+            if e.errno == errno.EACCES:
+                raise NeedsRoot(path, "needs root")
+            return None
+
+    def domains(self):
+        out = []
+        for d, driver in (("/etc/libvirt/qemu", "qemu"), ("/etc/libvirt/libxl", "libxl"),
+                          ("/etc/libvirt/lxc", "lxc")):
+            for name in self.listdir(d) or []:
+                if not name.endswith(".xml"):
+                    continue
+                p = d + "/" + name
+                try:
+                    text = self.read_text(p)
+                except Unreadable as e:
+                    out.append((name[:-4], None, None, p + ": " + e.reason))
+                    continue
+                if text is not None:
+                    out.append((name[:-4], text, None, p))
+        return out
+
+    def capabilities(self):
+        # An offline copy of `virsh capabilities`, where a snapshot carries one.
+        for p in ("/var/lib/kbcheck/capabilities.xml", "/etc/libvirt/capabilities.xml"):
+            t = self.read_text(p)
+            if t:
+                return t
+        return None

@@ -1,0 +1,1 @@
+"""kbgen: compiles kb/ into the documentation site and the bundled runner, from one loaded model."""

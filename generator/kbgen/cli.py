@@ -1,0 +1,144 @@
+"""`kbgen`: build, check, test and scaffold the knowledge base.
+
+  kbgen check              validate kb/ only (exit 2 on any problem, each as file:line: field: what)
+  kbgen build [--no-site]  compile kb/ into build/catalog.json, build/kbcheck.pyz and the site
+  kbgen test [--id ID]     run every entry's scenarios
+  kbgen new AREA/ID        write a new entry with scenario stubs that fail until filled in
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+from kbgen import model as model_mod
+
+PROJECT = model_mod.PROJECT
+
+
+def _load(args):
+    try:
+        return model_mod.load(args.kb, args.recommendations)
+    except model_mod.KBError as e:
+        for p in e.problems:
+            sys.stderr.write("%s\n" % p)
+        sys.stderr.write("kbgen: %d problem(s) in the knowledge base\n" % len(e.problems))
+        raise SystemExit(2)
+
+
+def cmd_check(args):
+    m = _load(args)
+    print("kb: %d entries, %d recommendations, all valid" % (len(m.entries), len(m.recommendations)))
+    return 0
+
+
+def build(m, out, site=True, strict=True, quiet=False):
+    """Build every output from one loaded model. -> dict of paths."""
+    import json
+
+    from kbgen import bundle, catalog, site as site_mod
+    t0 = time.time()
+    if not os.path.isdir(out):
+        os.makedirs(out)
+    cat = catalog.compile_catalog(m)
+    with open(os.path.join(out, "catalog.json"), "w") as f:
+        json.dump(cat, f, sort_keys=True, indent=1)
+    pyz = bundle.write(cat, os.path.join(out, "kbcheck.pyz"))
+    paths = {"catalog": os.path.join(out, "catalog.json"), "pyz": pyz}
+    docs = os.path.join(out, "docs")
+    extra = {}
+    try:
+        from kbgen import pages
+        extra = pages.extra_pages(m, cat)
+    except ImportError:
+        pass
+    site_mod.write_docs(m, os.path.join(PROJECT, "site"), docs, cat, extra)
+    dl = os.path.join(docs, "download")
+    if not os.path.isdir(dl):
+        os.makedirs(dl)
+    import shutil
+    shutil.copy(pyz, os.path.join(dl, "kbcheck.pyz"))
+    paths["docs"] = docs
+    if site:
+        site_dir = os.path.join(out, "site")
+        cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", os.path.join(PROJECT, "mkdocs.yml"),
+               "-d", site_dir]
+        if strict:
+            cmd.append("--strict")
+        env = dict(os.environ, KBGEN_DOCS_DIR=docs, NO_MKDOCS_2_WARNING="1")
+        r = subprocess.run(cmd, env=env)
+        if r.returncode != 0:
+            sys.stderr.write("kbgen: the site build failed (mkdocs exit %d)\n" % r.returncode)
+            raise SystemExit(1)
+        paths["site"] = site_dir
+    if not quiet:
+        print("kbgen: built %d entries (kb %s) in %.1fs: %s" % (len(m.entries), cat["kb_version"], time.time() - t0,
+                                                                ", ".join("%s=%s" % kv for kv in sorted(paths.items()))))
+    return paths
+
+
+def cmd_build(args):
+    m = _load(args)
+    build(m, os.path.abspath(args.out), site=not args.no_site, strict=not args.no_strict)
+    return 0
+
+
+def cmd_test(args):
+    import fnmatch
+
+    from kbcheck.catalog import Entry
+    from kbgen import catalog, scenarios
+    m = _load(args)
+    cat = catalog.compile_catalog(m)
+    failed = total = 0
+    for data in cat["entries"]:
+        if args.id and not any(fnmatch.fnmatchcase(data["id"], p) for p in args.id):
+            continue
+        e = m.by_id[data["id"]]
+        ce = Entry(data)
+        for i, sc in enumerate(e["scenarios"]):
+            total += 1
+            _, probs = scenarios.run(e, ce, sc)
+            if probs:
+                failed += 1
+                print("FAIL %s:%d: scenario %r: %s" % (e["file"], e["scenario_lines"][i], sc["name"], "; ".join(probs)))
+    print("%d passed, %d failed" % (total - failed, failed))
+    return 1 if failed else 0
+
+
+def cmd_new(args):
+    from kbgen import scaffold
+    path = scaffold.write(args.name, args.kb or os.path.join(PROJECT, "kb"))
+    print("kbgen: wrote %s; fill in the TODOs, then run `kbgen test --id %s`" % (path, os.path.basename(path)[:-5]))
+    return 0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="kbgen", description="Compile the kbcheck knowledge base.")
+    p.add_argument("--kb", help="the kb/ directory (default: the project's)")
+    p.add_argument("--recommendations", help="RECOMMENDATIONS.md (default: ../shared/guide/RECOMMENDATIONS.md)")
+    sub = p.add_subparsers(dest="cmd")
+    sub.add_parser("check", help="validate kb/ only")
+    b = sub.add_parser("build", help="build the catalog, the bundled runner and the site")
+    b.add_argument("--out", default=os.path.join(PROJECT, "build"))
+    b.add_argument("--no-site", action="store_true", help="skip the mkdocs build")
+    b.add_argument("--no-strict", action="store_true", help="do not pass --strict to mkdocs")
+    t = sub.add_parser("test", help="run every entry's scenarios")
+    t.add_argument("--id", action="append", default=[])
+    n = sub.add_parser("new", help="scaffold a new entry: kbgen new AREA/ID")
+    n.add_argument("name")
+    args = p.parse_args(argv)
+    if not args.cmd:
+        p.print_help()
+        return 2
+    try:
+        return {"check": cmd_check, "build": cmd_build, "test": cmd_test, "new": cmd_new}[args.cmd](args)
+    except SystemExit as e:
+        return e.code
+    except KeyboardInterrupt:
+        sys.stderr.write("kbgen: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""Loading kb/: every entry file read strictly, validated, templates expanded, probes compiled.
+
+All problems of all files are collected and reported together, each as `file:line: field: what`.
+"""
+import ast
+import glob
+import hashlib
+import json
+import os
+
+import jsonschema
+
+from kbgen import guestxml, recommendations, templates, yamlload
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROJECT = os.path.abspath(os.path.join(HERE, "..", ".."))
+KB_DIR = os.path.join(PROJECT, "kb")
+SCHEMA_FILE = "entry.schema.json"
+FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "__import__", "globals", "locals", "vars", "input",
+                   "breakpoint", "setattr", "delattr", "os", "sys", "subprocess", "socket"}
+
+
+class Problem(object):
+    def __init__(self, file, line, field, message):
+        self.file, self.line, self.field, self.message = file, line, field, message
+
+    def __str__(self):
+        where = "%s:%s" % (self.file, self.line)
+        return "%s: %s: %s" % (where, self.field, self.message) if self.field else "%s: %s" % (where, self.message)
+
+
+class KBError(Exception):
+    def __init__(self, problems):
+        Exception.__init__(self, "\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _field(path):
+    out = ""
+    for p in path:
+        out += ("[%d]" % p) if isinstance(p, int) else ("." + str(p) if out else str(p))
+    return out
+
+
+def code_hash(code):
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
+def _schema(kb_dir):
+    with open(os.path.join(kb_dir, SCHEMA_FILE)) as f:
+        return json.load(f)
+
+
+def check_probe(code, file, first_line):
+    """Compile the probe as the runner will; -> list of (line, message)."""
+    body = "".join("    " + ln if ln.strip() else ln for ln in code.splitlines(True))
+    src = "\n" * max(0, first_line - 2) + "def probe(host, dom=None):\n" + body
+    try:
+        tree = ast.parse(src, file)
+        compile(tree, file, "exec")
+    except SyntaxError as e:
+        return [(e.lineno or first_line, "probe does not compile: %s" % e.msg)]
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.append((node.lineno, "probes may not import: they read only through `host`"))
+        elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            out.append((node.lineno, "probes may not use %r: they read only through `host`" % node.id))
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("__"):
+            out.append((node.lineno, "probes may not use dunder attributes (%s)" % node.attr))
+    return out
+
+
+def load_file(path, rel, schema, recs):
+    """-> (entry dict or None, [Problem])."""
+    problems = []
+
+    def bad(line, field, msg):
+        problems.append(Problem(rel, line, field, msg))
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        bad(1, "", "cannot read: %s" % e)
+        return None, problems
+    try:
+        loc = yamlload.load(text)
+    except yamlload.YamlError as e:
+        bad(e.line, "", e.message)
+        return None, problems
+    data = loc.data
+    if not isinstance(data, dict):
+        bad(1, "", "an entry is a mapping of fields, not a %s" % type(data).__name__)
+        return None, problems
+    validator = jsonschema.Draft202012Validator(schema)
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        p = list(err.absolute_path)
+        if err.validator == "additionalProperties":
+            allowed = set(err.schema.get("properties", {}))
+            for k in err.instance:
+                if k not in allowed:
+                    bad(loc.line(p + [k]), _field(p + [k]), "unknown field (allowed: %s)" % ", ".join(sorted(allowed)))
+            continue
+        if err.validator == "oneOf" and p and p[-1] == "check":
+            bad(loc.line(p), _field(p), "give either `probe` (Python) or `template` with `params`, not both or neither")
+            continue
+        msg = err.message
+        if len(msg) > 200:
+            msg = msg[:200] + "..."
+        bad(loc.line(p), _field(p), msg)
+    if problems:
+        return None, problems
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if data["id"] != stem:
+        bad(loc.line(["id"]), "id", "id %r must equal the file name %r" % (data["id"], stem))
+    for i, rid in enumerate(data["covers"]):
+        if rid not in recs:
+            bad(loc.line(["covers", i]), "covers[%d]" % i, "unknown recommendation ID %r (see RECOMMENDATIONS.md)" % rid)
+    check = data["check"]
+    fix = data.get("fix")
+    if "template" in check:
+        try:
+            code, manual, tfix = templates.expand(check["template"], check["params"], data["id"])
+        except templates.TemplateError as e:
+            bad(loc.line(list(e.field)), _field(e.field), e.message)
+            return None, problems
+        code_line = loc.line(["check", "template"])
+        manual = check.get("manual") or manual
+        fix = fix or tfix
+    else:
+        code = check["probe"]
+        code_line = loc.block_lines.get(("check", "probe"), loc.line(["check", "probe"]) + 1)
+        manual = check["manual"]
+        for line, msg in check_probe(code, rel, code_line):
+            bad(line, "check.probe", msg)
+    if not fix:
+        bad(loc.line(["fix"]), "fix", "no fix: write one per product (or use a template that provides one)")
+    scenarios = data["scenarios"]
+    for i, sc in enumerate(scenarios):
+        for j, g in enumerate((sc.get("host") or {}).get("guests", [])):
+            for field, msg in guestxml.validate(g):
+                bad(loc.line(["scenarios", i, "host", "guests", j, field]), "scenarios[%d].host.guests[%d].%s" % (i, j, field), msg)
+    kinds = set(recs[r]["kind"] for r in data["covers"] if r in recs)
+    kind = data.get("kind") or ("check" if "check" in kinds else "advice" if "advice" in kinds else "process")
+    entry = {
+        "id": data["id"], "title": data["title"], "area": os.path.basename(os.path.dirname(path)),
+        "section": data["section"], "covers": data["covers"], "tags": data["tags"], "severity": data["severity"],
+        "kind": kind, "applies": data["applies"], "summary": data["summary"].strip(),
+        "rationale": data["rationale"].strip(), "manual": (manual or "").strip(),
+        "scope": check.get("scope", "host"), "code": code, "code_line": code_line, "code_hash": code_hash(code),
+        "template": {"name": check["template"], "params": check["params"]} if "template" in check else None,
+        "fix": fix or {}, "references": data.get("references", []), "file": rel,
+        "scenarios": scenarios,
+        "scenario_lines": [loc.line(["scenarios", i]) for i in range(len(scenarios))],
+    }
+    return entry, problems
+
+
+class Model(object):
+    """The whole knowledge base, loaded once; both outputs are made from it."""
+
+    def __init__(self, entries, recs, kb_dir):
+        self.entries = entries
+        self.recommendations = recs
+        self.kb_dir = kb_dir
+        self.by_id = dict((e["id"], e) for e in entries)
+
+    @property
+    def areas(self):
+        out = []
+        for e in self.entries:
+            if e["area"] not in out:
+                out.append(e["area"])
+        return out
+
+    def covering(self, rid):
+        return [e for e in self.entries if rid in e["covers"]]
+
+
+def load(kb_dir=None, recs_path=None):
+    """Load and validate kb/. Raises KBError with every problem found."""
+    kb_dir = os.path.abspath(kb_dir or KB_DIR)
+    try:
+        recs = recommendations.load(recs_path)
+    except recommendations.RecommendationsError as e:
+        raise KBError([Problem("RECOMMENDATIONS.md", 1, "", str(e))])
+    try:
+        schema = _schema(kb_dir)
+    except (OSError, ValueError) as e:
+        raise KBError([Problem(os.path.join(kb_dir, SCHEMA_FILE), 1, "", "cannot load the entry schema: %s" % e)])
+    files = sorted(glob.glob(os.path.join(kb_dir, "*", "*.yaml")) + glob.glob(os.path.join(kb_dir, "*", "*.yml")))
+    entries, problems, seen = [], [], {}
+    base = os.path.dirname(kb_dir)
+    for path in files:
+        rel = os.path.relpath(path, base)
+        entry, probs = load_file(path, rel, schema, recs)
+        problems.extend(probs)
+        if entry is None:
+            continue
+        if entry["id"] in seen:
+            problems.append(Problem(rel, 1, "id", "duplicate entry id %r (also in %s)" % (entry["id"], seen[entry["id"]])))
+            continue
+        seen[entry["id"]] = rel
+        entries.append(entry)
+    stray = [p for p in glob.glob(os.path.join(kb_dir, "*.yaml"))]
+    for p in stray:
+        problems.append(Problem(os.path.relpath(p, base), 1, "", "entries live in kb/<area>/<id>.yaml, not directly in kb/"))
+    if problems:
+        raise KBError(problems)
+    entries.sort(key=lambda e: (e["area"], e["section"], e["id"]))
+    return Model(entries, recs, kb_dir)

@@ -1,0 +1,227 @@
+"""Scenarios: a host state written in an entry, materialised as a root tree, judged, and compared
+with what the entry expects. Used by the test suite and by `kbgen test`."""
+import os
+import shutil
+import tempfile
+
+from kbgen import guestxml
+
+PRODUCTS = {
+    "sle12": ("os-release", 'NAME="SLES"\nVERSION="12"\nVERSION_ID="12"\nPRETTY_NAME="SUSE Linux Enterprise Server 12"\nID="sles"\nANSI_COLOR="0;32"\nCPE_NAME="cpe:/o:suse:sles:12"\n'),
+}
+for _sp in range(1, 6):
+    PRODUCTS["sle12sp%d" % _sp] = ("os-release", 'NAME="SLES"\nVERSION="12-SP%d"\nVERSION_ID="12.%d"\nPRETTY_NAME="SUSE Linux Enterprise Server 12 SP%d"\nID="sles"\nANSI_COLOR="0;32"\nCPE_NAME="cpe:/o:suse:sles:12:sp%d"\n' % (_sp, _sp, _sp, _sp))
+for _sp in range(0, 5):
+    PRODUCTS["sle11sp%d" % _sp] = ("SuSE-release", "SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = %d\n" % _sp)
+for _sp in range(0, 8):
+    PRODUCTS["sle15sp%d" % _sp] = ("os-release", 'NAME="SLES"\nVERSION="15-SP%d"\nVERSION_ID="15.%d"\nPRETTY_NAME="SUSE Linux Enterprise Server 15 SP%d"\nID="sles"\nID_LIKE="suse"\nCPE_NAME="cpe:/o:suse:sles:15:sp%d"\n' % (_sp, _sp, _sp, _sp))
+PRODUCTS["debian12"] = ("os-release", 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nID=debian\n')
+
+BASE_FLAGS = ("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse "
+              "sse2 ss ht syscall nx pdpe1gb rdtscp lm constant_tsc nopl xtopology pni pclmulqdq ssse3 fma cx16 "
+              "sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm abm")
+MODULES = {
+    "kvm": "kvm_intel 245760 0 - Live 0xffffffffc0a2e000\nkvm 737280 1 kvm_intel, Live 0xffffffffc0963000\nirqbypass 16384 1 kvm, Live 0xffffffffc095e000\n",
+    "base": "ext4 745472 1 - Live 0xffffffffc0350000\nvirtio_net 57344 0 - Live 0xffffffffc0330000\n",
+}
+ROLE_FOR = {("kvm", "host"): "kvm_host", ("xen", "host"): "xen_dom0", ("kvm", "guest"): "kvm_guest",
+            ("xen", "guest"): "xen_guest", ("containers", "host"): "container_host", ("containers", "guest"): "kvm_guest"}
+DEFAULT_CMDLINE = "BOOT_IMAGE=/boot/vmlinuz-4.12.14-122.37-default root=UUID=6b1e1c2a-2f6b-4a53-9d1c-0c4b8e3f2a10 resume=/dev/sda2 splash=silent quiet showopts"
+
+
+def _kib(s):
+    return guestxml._size(s, "0")
+
+
+def default_role(entry):
+    ap = entry["applies"]
+    return ROLE_FOR.get((ap["hypervisors"][0], ap["roles"][0]), "kvm_host")
+
+
+def host_files(spec, entry=None):
+    """-> ({relative path: text}, {relative path: symlink target}) for a scenario's `host`."""
+    spec = dict(spec or {})
+    files = {}
+    product = spec.get("product", "sle12sp5")
+    if product != "none":
+        name, text = PRODUCTS[product]
+        files["etc/" + name] = text
+    role = spec.get("role") or (default_role(entry) if entry else "kvm_host")
+    flags = BASE_FLAGS.split() + list(spec.get("cpu_flags", []))
+    modules = MODULES["base"]
+    if role == "kvm_host":
+        flags.append("vmx")
+        modules += MODULES["kvm"]
+        files["etc/libvirt/libvirtd.conf"] = "# libvirtd configuration\n"
+        files["etc/libvirt/qemu.conf"] = "# qemu driver configuration\n"
+    elif role == "xen_dom0":
+        files["proc/xen/capabilities"] = "control_d\n"
+        files["sys/hypervisor/type"] = "xen\n"
+        files["etc/libvirt/libvirtd.conf"] = "# libvirtd configuration\n"
+        flags = [f for f in flags if f not in ("vmx", "pdpe1gb")]
+    elif role == "kvm_guest":
+        flags.append("hypervisor")
+        files["sys/class/dmi/id/sys_vendor"] = "QEMU\n"
+        files["sys/class/dmi/id/product_name"] = "Standard PC (i440FX + PIIX, 1996)\n"
+    elif role == "xen_guest":
+        flags.append("hypervisor")
+        files["sys/hypervisor/type"] = "xen\n"
+        files["proc/xen/capabilities"] = ""
+    elif role == "container_host":
+        files["etc/systemd/system/multi-user.target.wants/docker.service"] = "[Unit]\nDescription=Docker\n"
+    for m in spec.get("modules", []):
+        modules += "%s 16384 0 - Live 0xffffffffc0000000\n" % m
+    files["proc/modules"] = modules
+    cpus = int(spec.get("cpus", 8))
+    sockets = int(spec.get("sockets", 1))
+    cores = int(spec.get("cores", max(1, cpus // 2)))
+    threads = max(1, cpus // cores)
+    cores_per_socket = max(1, cores // sockets)
+    flag_text = " ".join(sorted(set(flags), key=flags.index))
+    info = []
+    for i in range(cpus):
+        core_global = i % cores
+        sock = core_global // cores_per_socket
+        core = core_global % cores_per_socket
+        info.append("processor\t: %d\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 79\n"
+                    "model name\t: Intel(R) Xeon(R) CPU E5-2630 v4 @ 2.20GHz\nphysical id\t: %d\nsiblings\t: %d\n"
+                    "core id\t\t: %d\ncpu cores\t: %d\nflags\t\t: %s\n" % (i, sock, cores_per_socket * threads, core,
+                                                                        cores_per_socket, flag_text))
+        base = "sys/devices/system/cpu/cpu%d/topology/" % i
+        files[base + "physical_package_id"] = "%d\n" % sock
+        files[base + "core_id"] = "%d\n" % core
+    files["proc/cpuinfo"] = "\n".join(info) + "\n"
+    files["sys/devices/system/cpu/online"] = "0-%d\n" % (cpus - 1) if cpus > 1 else "0\n"
+    mem = _kib(spec.get("memory", "32G"))
+    hp = dict(spec.get("hugepages", {}))
+    hp_norm = {}
+    for size, v in hp.items():
+        s = str(size).upper()
+        kib = _kib(s) if s[-1] in "KMGT" else int(s)
+        hp_norm[kib] = v
+    default_hp = hp_norm.get(2048, {})
+    files["proc/meminfo"] = (
+        "MemTotal:       %d kB\nMemFree:        %d kB\nMemAvailable:   %d kB\nBuffers:          102400 kB\n"
+        "Cached:          2048000 kB\nSwapTotal:       %d kB\nSwapFree:        %d kB\nAnonHugePages:    409600 kB\n"
+        "HugePages_Total:   %d\nHugePages_Free:    %d\nHugePages_Rsvd:        0\nHugePages_Surp:        0\n"
+        "Hugepagesize:       2048 kB\n" % (mem, mem // 2, mem // 2, 2097148, 2097148,
+                                          default_hp.get("total", 0), default_hp.get("free", default_hp.get("total", 0))))
+    for kib, v in hp_norm.items():
+        base = "sys/kernel/mm/hugepages/hugepages-%dkB/" % kib
+        files[base + "nr_hugepages"] = "%d\n" % v.get("total", 0)
+        files[base + "free_hugepages"] = "%d\n" % v.get("free", v.get("total", 0))
+        files[base + "resv_hugepages"] = "0\n"
+    if 2048 not in hp_norm:
+        base = "sys/kernel/mm/hugepages/hugepages-2048kB/"
+        files[base + "nr_hugepages"] = "0\n"
+        files[base + "free_hugepages"] = "0\n"
+        files[base + "resv_hugepages"] = "0\n"
+    numa = spec.get("numa") or [{"cpus": "0-%d" % (cpus - 1) if cpus > 1 else "0", "memory": "%dK" % mem}]
+    for i, node in enumerate(numa):
+        base = "sys/devices/system/node/node%d/" % i
+        files[base + "cpulist"] = node.get("cpus", "") + "\n"
+        nm = _kib(node.get("memory", "%dK" % (mem // len(numa))))
+        files[base + "meminfo"] = "Node %d MemTotal:       %d kB\nNode %d MemFree:        %d kB\n" % (i, nm, i, nm // 2)
+        for size, v in (node.get("hugepages") or {}).items():
+            s = str(size).upper()
+            kib = _kib(s) if s[-1] in "KMGT" else int(s)
+            files[base + "hugepages/hugepages-%dkB/nr_hugepages" % kib] = "%d\n" % (v if isinstance(v, int) else v.get("total", 0))
+    files["sys/devices/system/node/online"] = "0-%d\n" % (len(numa) - 1) if len(numa) > 1 else "0\n"
+    for k, v in (spec.get("sysctl") or {}).items():
+        files["proc/sys/" + k.replace(".", "/")] = "%s\n" % v
+    for k, v in (spec.get("ksm") or {}).items():
+        files["sys/kernel/mm/ksm/" + k] = "%s\n" % v
+    if spec.get("thp"):
+        files["sys/kernel/mm/transparent_hugepage/enabled"] = spec["thp"] + "\n"
+    files["proc/cmdline"] = spec.get("cmdline", DEFAULT_CMDLINE) + "\n"
+    for dev, sched in (spec.get("disks") or {}).items():
+        files["sys/block/%s/queue/scheduler" % dev] = sched + "\n"
+        files["sys/block/%s/queue/rotational" % dev] = "1\n" if dev.startswith(("sd", "hd")) else "0\n"
+        files["sys/block/%s/removable" % dev] = "0\n"
+    mounts = ["/dev/sda3 / btrfs rw,relatime,space_cache,subvolid=259,subvol=/@/.snapshots/1/snapshot 0 0",
+              "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0", "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0",
+              "tmpfs /run tmpfs rw,nosuid,nodev,mode=755 0 0"]
+    files["proc/mounts"] = "\n".join(mounts + list(spec.get("mounts", []))) + "\n"
+    swaps = spec.get("swaps")
+    files["proc/swaps"] = "Filename\t\t\t\tType\t\tSize\tUsed\tPriority\n" + "".join(
+        line + "\n" for line in (swaps if swaps is not None else ["/dev/sda2                               partition\t2097148\t0\t-1"]))
+    for g in spec.get("guests", []):
+        files["%s/%s.xml" % (guestxml.libvirt_dir(g), g["name"])] = guestxml.expand(g)
+    if spec.get("capabilities"):
+        files["var/lib/kbcheck/capabilities.xml"] = spec["capabilities"]
+    for path, text in (spec.get("files") or {}).items():
+        path = path.lstrip("/")
+        if text is None:
+            files.pop(path, None)
+        else:
+            files[path] = text
+    return files, dict((k.lstrip("/"), v) for k, v in (spec.get("symlinks") or {}).items())
+
+
+def materialise(spec, root, entry=None):
+    files, links = host_files(spec, entry)
+    for rel, text in files.items():
+        p = os.path.join(root, rel)
+        d = os.path.dirname(p)
+        if not os.path.isdir(d):
+            os.makedirs(d)
+        with open(p, "w") as f:
+            f.write(text)
+    for rel, target in links.items():
+        p = os.path.join(root, rel)
+        if not os.path.isdir(os.path.dirname(p)):
+            os.makedirs(os.path.dirname(p))
+        os.symlink(target, p)
+    return root
+
+
+def expectations(expect):
+    """Normalise `expect` -> list of {'status', 'subject', 'message'}."""
+    if isinstance(expect, str):
+        return [{"status": expect, "subject": None}]
+    if isinstance(expect, dict):
+        expect = [expect]
+    return [{"status": e["status"], "subject": e.get("subject"), "message": e.get("message")} for e in expect]
+
+
+def compare(expect, results):
+    """-> list of mismatch descriptions (empty when the results are what the scenario expects)."""
+    want = expectations(expect)
+    got = [(r.subject, r.status, r.message) for r in results]
+    problems = []
+    want_subjects = sorted((w["subject"] or "") for w in want)
+    got_subjects = sorted((s or "") for s, _, _ in got)
+    if want_subjects != got_subjects:
+        problems.append("expected results for %s, got results for %s" % (
+            [w["subject"] for w in want], [s for s, _, _ in got]))
+    for w in want:
+        matches = [g for g in got if (g[0] or None) == (w["subject"] or None)]
+        if not matches:
+            continue
+        s, status, msg = matches[0]
+        if status != w["status"]:
+            problems.append("%s: expected %s, got %s (%s)" % (w["subject"] or "host", w["status"], status, msg))
+        elif w.get("message") and w["message"] not in msg:
+            problems.append("%s: message %r does not contain %r" % (w["subject"] or "host", msg, w["message"]))
+    return problems
+
+
+def run(entry, catalog_entry, scenario, source_factory=None):
+    """Materialise, judge, compare. -> (results, problems). source_factory(root, scenario) may wrap
+    the root in another Source (the libvirt test driver, an archive)."""
+    from kbcheck.facts import Host
+    from kbcheck.runner import run_entry
+    from kbcheck.sources.root import RootSource
+    tmp = tempfile.mkdtemp(prefix="kbscenario-")
+    try:
+        materialise(scenario.get("host"), tmp, entry)
+        source = source_factory(tmp, scenario) if source_factory else RootSource(tmp)
+        try:
+            host = Host(source, assume=dict((k, str(v).lower() if isinstance(v, bool) else str(v))
+                                            for k, v in (scenario.get("assume") or {}).items()))
+            results = run_entry(catalog_entry, host)
+        finally:
+            source.close()
+        return results, compare(scenario["expect"], results)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
