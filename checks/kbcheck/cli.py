@@ -47,36 +47,11 @@ def build_parser():
     out.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically) instead of standard output")
     out.add_argument("-v", "--verbose", action="store_true", help="show pass and skip results too")
     out.add_argument("--show-fix", action="store_true", help="print the product's fix under each failure")
+    p.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
+                   help="deadline for each probe and each read (default 5)")
     p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
     p.add_argument("--version", action="store_true", help="print the kbcheck and knowledge-base versions")
     return p
-
-
-def make_source(args):
-    """The Source for this run: a supportconfig, a sosreport or plain root, or this live host."""
-    if args.root and args.supportconfig:
-        raise UsageError("--root and --supportconfig exclude each other")
-    if args.supportconfig:
-        try:
-            from kbcheck.sources.supportconfig import SupportconfigSource
-        except ImportError:
-            raise UsageError("this kbcheck cannot read supportconfig archives")
-        if not os.path.exists(args.supportconfig):
-            raise UsageError("--supportconfig %s: no such file or directory" % args.supportconfig)
-        return SupportconfigSource(args.supportconfig)
-    if args.root:
-        if not os.path.isdir(args.root):
-            raise UsageError("--root %s: not a directory" % args.root)
-        if os.path.isdir(os.path.join(args.root, "sos_commands")):
-            try:
-                from kbcheck.sources.sosreport import SosreportSource
-                return SosreportSource(args.root)
-            except ImportError:
-                pass
-        from kbcheck.sources.root import RootSource
-        return RootSource(args.root)
-    from kbcheck.sources.root import RootSource
-    return RootSource("/")
 
 
 def _write(text, path):
@@ -121,6 +96,8 @@ def cmd_explain(argv):
     from kbcheck.explain import render
     p = _Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix.")
     p.add_argument("id")
+    p.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
+                   help="deadline for each probe and each read (default 5)")
     p.add_argument("--catalog", metavar="FILE")
     args = p.parse_args(argv)
     cat = catalog_mod.load(args.catalog)
@@ -143,13 +120,14 @@ def run(argv):
     from kbcheck.facts import Host
     chosen, left = select.select(cat, tags=args.tag, ids=args.id, exclude_tags=args.exclude_tag,
                                  min_severity=args.severity)
+    from kbcheck.sources.choose import make_source
     source = make_source(args)
     try:
         host = Host(source, assume=dict(args.assume))
         if args.list:
             _write(cmd_list(cat, chosen, left, host), args.output)
             return 0
-        results = runner.run(chosen, host)
+        results = runner.run(chosen, host, timeout=args.timeout)
         summ = runner.summary(results)
         info = detect.summary(host)
         notices = list(source.notices)

@@ -96,8 +96,8 @@ def run_entry(entry, host):
     return results
 
 
-def run(entries, host, on_result=None):
-    """Run entries on host -> list of (entry, Result, seconds)."""
+def run(entries, host, on_result=None, timeout=None):
+    """Run entries on host -> list of (entry, Result, seconds). `timeout`: per-probe deadline (seconds)."""
     out = []
     for e in entries:
         t0 = time.time()
