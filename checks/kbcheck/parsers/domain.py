@@ -269,6 +269,30 @@ class Domain(object):
     def is_container(self):
         return self.hypervisor in ("lxc", "openvz", "vz") and self.os_type == "exe"
 
+    def hugepage_demand(self, default_kib):
+        """{page size in KiB: guest memory in KiB backed by pages of that size}; {} without huge pages.
+
+        A <page> without size uses the host's default huge page size (default_kib). A <page> with a
+        nodeset backs the guest NUMA cells it names; the one without a nodeset backs the rest."""
+        if not self.hugepages:
+            return {}
+        total = self.memory_kib or 0
+        cells = dict((c["id"], c["memory_kib"]) for c in self.numa_cells if c["id"] is not None)
+        out = {}
+        rest_size = None
+        covered = 0
+        for p in self.hugepages:
+            size = p["size_kib"] or default_kib
+            if p["nodeset"] is None or not cells:
+                rest_size = size
+                continue
+            kib = sum(cells.get(i, 0) for i in p["nodeset"])
+            covered += kib
+            out[size] = out.get(size, 0) + kib
+        if rest_size is not None and total > covered:
+            out[rest_size] = out.get(rest_size, 0) + total - covered
+        return dict((k, v) for k, v in out.items() if v > 0)
+
     @property
     def memory_gib(self):
         return (self.memory_kib or 0) / 1048576.0

@@ -95,6 +95,33 @@ class Cmdline(object):
     def __contains__(self, key):
         return any(k == key for k, _ in self.words)
 
+    def hugepage_pools(self, default_kib=2048):
+        """{page size in KiB: pages} that `hugepagesz=`/`hugepages=`/`default_hugepagesz=` reserve at boot.
+
+        A `hugepages=N` applies to the size named by the `hugepagesz=` before it, or to the default
+        size (`default_hugepagesz=`, else default_kib) when none comes before it."""
+        default = default_kib
+        for k, v in self.words:
+            if k == "default_hugepagesz" and v:
+                try:
+                    default = parse_size(v) // 1024
+                except ParseError:
+                    pass
+        out = {}
+        size = None
+        for k, v in self.words:
+            if k == "hugepagesz" and v:
+                try:
+                    size = parse_size(v) // 1024
+                except ParseError:
+                    size = None
+            elif k == "hugepages" and v is not None:
+                try:
+                    out[size or default] = int(v)
+                except ValueError:
+                    pass
+        return out
+
     def __str__(self):
         return " ".join(k if v is None else "%s=%s" % (k, v) for k, v in self.words)
 

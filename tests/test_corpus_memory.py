@@ -1,0 +1,56 @@
+"""The memory, swap and Xen memory entries give a verdict (never an error) on every domain XML of
+the shared corpus, on a KVM host and on a Xen Domain-0 with huge pages, KSM and swap configured."""
+import os
+
+import pytest
+
+from conftest import CORPUS
+
+AREAS = ("memory", "swap", "xen")
+DOMAINS = os.path.join(CORPUS, "domains")
+
+HOSTS = {
+    "kvm": {"role": "kvm_host", "hugepages": {"2M": {"total": 512}, "1G": {"total": 4}},
+            "ksm": {"run": 1, "sleep_millisecs": 2000, "pages_to_scan": 1000, "pages_sharing": 1000,
+                    "pages_shared": 100, "full_scans": 3},
+            "thp": "[always] madvise never", "sysctl": {"vm.swappiness": 60},
+            "mounts": ["hugetlbfs /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0"]},
+    "xen": {"role": "xen_dom0", "product": "sle11sp4"},
+}
+
+
+def _corpus_files():
+    if not os.path.isdir(DOMAINS):
+        return []
+    return sorted(f for f in os.listdir(DOMAINS) if f.endswith(".xml"))
+
+
+@pytest.mark.skipif(not _corpus_files(), reason="shared corpus not available")
+@pytest.mark.parametrize("hostkind", sorted(HOSTS))
+def test_no_errors_on_corpus_domains(tmp_path, model, catalog_data, hostkind):
+    from kbcheck.catalog import Entry
+    from kbcheck.facts import Host
+    from kbcheck.runner import run_entry
+    from kbcheck.sources.root import RootSource
+    from kbgen import scenarios
+
+    root = str(tmp_path)
+    scenarios.materialise(HOSTS[hostkind], root)
+    qemu = os.path.join(root, "etc", "libvirt", "qemu")
+    if not os.path.isdir(qemu):
+        os.makedirs(qemu)
+    for i, f in enumerate(_corpus_files()):
+        with open(os.path.join(DOMAINS, f), encoding="utf-8") as src:
+            text = src.read()
+        with open(os.path.join(qemu, "c%03d.xml" % i), "w", encoding="utf-8") as dst:
+            dst.write(text)
+    mine = [e for e in model.entries if e["area"] in AREAS]
+    assert mine
+    bad = []
+    for e in mine:
+        data = next(d for d in catalog_data["entries"] if d["id"] == e["id"])
+        host = Host(RootSource(root), assume={"multi_tenant": "yes", "database": "yes"})
+        for r in run_entry(Entry(data), host):
+            if r.status == "error" and "cannot judge this guest" not in r.message:
+                bad.append("%s: %s: %s" % (e["id"], r.subject, r.message))
+    assert not bad, "\n".join(bad[:40])
