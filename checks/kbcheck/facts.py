@@ -55,6 +55,7 @@ class Host(object):
         self.assume = dict(assume or {})
         self._cache = {}
         self._reads = {}
+        self._bytes = {}
 
     # -- raw reads ---------------------------------------------------------------------
     def read(self, path):
@@ -67,6 +68,26 @@ class Host(object):
             except Evidence as e:
                 v = _Raise(e)
             self._reads[path] = v
+        if isinstance(v, _Raise):
+            raise v.exc
+        return v
+
+    def read_bytes(self, path, limit=4096):
+        """The first `limit` bytes of a file (bytes), None when it does not exist. Cached.
+
+        For binary headers (qcow2 images): read() decodes text and would garble them. Sources
+        that carry no file contents (archives) raise NotCollected, so the probe skips."""
+        key = (path, limit)
+        if key in self._bytes:
+            v = self._bytes[key]
+        else:
+            try:
+                v = self.source.read_bytes(path, limit)
+            except Evidence as e:
+                v = _Raise(e)
+            except NotImplementedError:
+                v = _Raise(NotCollected(path, "this source cannot read file contents as bytes"))
+            self._bytes[key] = v
         if isinstance(v, _Raise):
             raise v.exc
         return v

@@ -41,6 +41,14 @@ class Source(object):
 
         raise NotCollected(name, "command output is not available from this source")
 
+    def read_bytes(self, path, limit):
+        """The first `limit` bytes of a regular file (a disk image's header); None when absent.
+
+        Archives carry no disk images: the default says so (NotCollected -> the check skips)."""
+        from kbcheck.errors import NotCollected
+
+        raise NotCollected(path, "this source carries no disk image contents")
+
     def domains(self):
         return []
 

@@ -94,6 +94,38 @@ class RootSource(Source):
             raise Unreadable(path, "larger than %d MiB; refused to read it" % (MAX_BYTES >> 20))
         return data.decode("utf-8", "replace")
 
+    def read_bytes(self, path, limit):
+        """The first `limit` bytes (at most MAX_BYTES) of a regular file under the root; None when absent.
+
+        Unlike read_text, a file larger than the limit is fine: only its head is read (disk image
+        headers)."""
+        limit = max(0, min(int(limit), MAX_BYTES))
+        try:
+            real = self.resolve(path)
+        except Escape:
+            raise Unreadable(path, "refused: a symbolic link leads outside %s" % self.root)
+        try:
+            st = os.stat(real)
+        except OSError as e:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                return None
+            if e.errno == errno.EACCES:
+                raise NeedsRoot(path, "needs root")
+            raise Unreadable(path, e.strerror or str(e))
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                return None
+            raise Unreadable(path, "not a regular file; refused to read it")
+        try:
+            with open(real, "rb") as f:
+                return f.read(limit)
+        except OSError as e:
+            if e.errno == errno.EACCES:
+                raise NeedsRoot(path, "needs root")
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
+                return None
+            raise Unreadable(path, e.strerror or str(e))
+
     def listdir(self, path):
         try:
             real = self.resolve(path)
