@@ -62,14 +62,14 @@ def roles(host):
         elif "hypervisor" in flags and not vendor and not pname:
             unsure.append("hypervisor CPU flag set but no DMI data: which hypervisor is unknown")
     for d in ("/etc/systemd/system/multi-user.target.wants", "/etc/systemd/system/sockets.target.wants"):
-        units = _safe(lambda: host.listdir(d), []) or []
+        units = _safe(lambda d=d: host.listdir(d), []) or []
         hit = [u for u in units if u in _CONTAINER_UNITS]
         if hit:
             found["container_host"] = "%s enabled" % hit[0]
             break
     else:
         for p in ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock"):
-            if _safe(lambda: host.exists(p), False):
+            if _safe(lambda p=p: host.exists(p), False):
                 found["container_host"] = "%s present" % p
                 break
     if not found:

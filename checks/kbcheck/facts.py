@@ -10,7 +10,7 @@ from kbcheck import detect
 from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
 from kbcheck.parsers import capabilities as caps_parser
 from kbcheck.parsers import domain as domain_parser
-from kbcheck.parsers import grub, kernel, osrelease
+from kbcheck.parsers import grub, kernel
 
 
 class cached(object):
@@ -267,7 +267,7 @@ class Host(object):
                 continue
             base = "/sys/kernel/mm/hugepages/" + d + "/"
 
-            def num(f):
+            def num(f, base=base):
                 v = self.value(base + f)
                 return int(v) if v and v.isdigit() else 0
             pools[int(m.group(1))] = {"total": num("nr_hugepages"), "free": num("free_hugepages"),

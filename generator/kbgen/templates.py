@@ -151,7 +151,7 @@ def domain_element(params, entry_id):
     what = params.get("what", path + ("/@" + attr if attr else ""))
     hyps = params.get("hypervisors", ["kvm"])
     lines = ["if dom.hypervisor not in %r:" % (tuple(hyps),),
-             "    return SKIP('a %s guest; this check is for %s guests' % (dom.type, %r))" % "/".join(hyps),
+             "    return SKIP('a %%s guest; this check is for %s guests' %% dom.type)" % "/".join(hyps),
              "els = dom.findall(%r)" % path,
              "if not els:",
              "    return %s(%r)" % (absent.upper(), "no %s%s" % (what, ("; " + params["why"]) if params.get("why") else ""))]

@@ -3,7 +3,7 @@ import re
 
 from kbcheck.errors import ParseError
 from kbcheck.parsers import xmlsafe
-from kbcheck.parsers.domain import _cpus, _int, to_kib
+from kbcheck.parsers.domain import _int, to_kib
 
 
 class Capabilities(object):

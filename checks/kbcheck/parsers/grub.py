@@ -38,7 +38,7 @@ def menu_lst(text):
         s = line.strip()
         if not s or s.startswith("#"):
             continue
-        parts = re.split(r"[\s=]+", s, 1)
+        parts = re.split(r"[\s=]+", s, maxsplit=1)
         word = parts[0].lower()
         rest = parts[1].strip() if len(parts) > 1 else ""
         if word == "default" and cur is None:

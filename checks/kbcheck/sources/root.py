@@ -140,8 +140,7 @@ class RootSource(Source):
 
     def domains(self):
         out = []
-        for d, driver in (("/etc/libvirt/qemu", "qemu"), ("/etc/libvirt/libxl", "libxl"),
-                          ("/etc/libvirt/lxc", "lxc")):
+        for d in ("/etc/libvirt/qemu", "/etc/libvirt/libxl", "/etc/libvirt/lxc"):
             for name in self.listdir(d) or []:
                 if not name.endswith(".xml"):
                     continue
