@@ -31,3 +31,51 @@ def test_read_bytes_is_not_collected_from_sources_without_contents():
     from kbcheck.sources.base import Source
     with pytest.raises(NotCollected):
         Host(Source()).read_bytes("/x.qcow2", 8)
+
+
+HW_AREAS = ("io", "storage", "cpu", "numa", "images")
+
+
+def _hw_entries(model, catalog_data):
+    from kbcheck.catalog import Entry
+    out = []
+    for e in model.entries:
+        if e["file"].split("/")[1] in HW_AREAS:
+            data = next(d for d in catalog_data["entries"] if d["id"] == e["id"])
+            out.append(Entry(data))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_root(tmp_path_factory):
+    files = sorted(glob.glob(os.path.join(CORPUS, "domains", "*.xml")))
+    if not files:
+        pytest.skip("no domain corpus in ../shared/corpus/domains")
+    from kbgen import scenarios
+    root = str(tmp_path_factory.mktemp("corpus-hw"))
+    scenarios.materialise({"numa": [{"cpus": "0-3", "memory": "16G"}, {"cpus": "4-7", "memory": "16G"}],
+                           "mounts": ["nfs:/export/images /var/lib/libvirt/images nfs4 rw,relatime,vers=4.2,"
+                                      "rsize=1048576,wsize=1048576,hard,proto=tcp 0 0"]}, root)
+    qemu = os.path.join(root, "etc/libvirt/qemu")
+    os.makedirs(qemu)
+    for i, f in enumerate(files):
+        shutil.copy(f, os.path.join(qemu, "c%03d-%s" % (i, os.path.basename(f))))
+    return root, len(files)
+
+
+@pytest.mark.parametrize("role", ["kvm_host", "xen_dom0"])
+def test_hw_probes_give_no_error_on_the_domain_corpus(model, catalog_data, corpus_root, role):
+    from kbcheck.facts import Host
+    from kbcheck.runner import run_entry
+    from kbcheck.sources.root import RootSource
+    root, n = corpus_root
+    host = Host(RootSource(root), assume={"role": role, "migration_cluster": "yes"})
+    bad = []
+    judged = 0
+    for entry in _hw_entries(model, catalog_data):
+        for r in run_entry(entry, host):
+            judged += 1
+            if r.status == "error" and not r.message.startswith("cannot judge this guest"):
+                bad.append("%s %s: %s" % (entry.id, r.subject, r.message))
+    assert judged > n
+    assert not bad, "\n".join(bad[:30])
