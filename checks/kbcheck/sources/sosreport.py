@@ -1,0 +1,173 @@
+"""An extracted sosreport directory, read as a Source.
+
+sos copies files under their own paths (etc/..., proc/..., sys/...), so those read as from any
+root. Where the file itself is missing, what sos keeps as command output stands in:
+
+  * /proc/sys/*        -> sos_commands/kernel/sysctl_-a  (sos copies only a few /proc/sys files)
+  * domain XML         -> sos_commands/virsh/virsh_-r_dumpxml_<name> (older sos: libvirt/ too)
+  * capabilities       -> sos_commands/virsh/virsh_-r_capabilities
+  * guest states       -> sos_commands/virsh/virsh_-r_list_--all
+
+sos names a command's output file by "mangling" the command line (sos/report/plugins/__init__.py):
+a leading /bin/, /sbin/, /usr/bin/ or /usr/sbin/ is dropped, every run of characters other than
+letters, digits, "_", "-", "." and "/" becomes "_", "/" becomes ".", and " ._-" are stripped from
+both ends: "virsh -r dumpxml vm1" -> "virsh_-r_dumpxml_vm1", "sysctl -a" -> "sysctl_-a".
+"""
+import os
+import re
+
+from kbcheck.errors import NotCollected, Unreadable
+from kbcheck.parsers import kernel as kernel_parser
+from kbcheck.sources.root import RootSource
+
+_VIRT_DIRS = ("virsh", "libvirt", "xen")
+
+
+def mangle(command, name_max=255):
+    """The file name sos gives a command's output."""
+    name = re.sub(r"^/(usr/|)(bin|sbin)/", "", command)
+    name = re.sub(r"[^\w\-\./]+", "_", name)
+    name = name.replace("/", ".").strip(" ._-")
+    return name[:name_max]
+
+
+def is_sosreport(path):
+    """An extracted sosreport: sos_commands/ plus version.txt (sos 3.x) or sos_reports/ (sos 4.x)."""
+    return (os.path.isdir(os.path.join(path, "sos_commands"))
+            and (os.path.isfile(os.path.join(path, "version.txt"))
+                 or os.path.isdir(os.path.join(path, "sos_reports"))))
+
+
+class SosreportSource(RootSource):
+    kind = "sosreport"
+
+    def __init__(self, root):
+        RootSource.__init__(self, root)
+        if self.live:
+            raise Unreadable(root, "a sosreport is a directory, not the live root")
+        self._sysctl = None
+        self._sysctl_loaded = False
+
+    # -- sos_commands ------------------------------------------------------------------
+    def _cmd_file(self, plugin_dirs, names):
+        """Text of the first sos_commands/<dir>/<name> that exists, else None."""
+        base = os.path.join(self.root, "sos_commands")
+        for d in plugin_dirs:
+            for n in names:
+                p = os.path.join(base, d, n)
+                if os.path.isfile(p) and not os.path.islink(p):
+                    t = self.read_text("/sos_commands/%s/%s" % (d, n))
+                    if t is not None:
+                        return t
+        return None
+
+    def _plugin_dirs(self):
+        try:
+            return sorted(os.listdir(os.path.join(self.root, "sos_commands")))
+        except OSError:
+            return []
+
+    def sysctl_values(self):
+        """{key: value} from sos_commands/kernel/sysctl_-a, None when sos did not keep it."""
+        if not self._sysctl_loaded:
+            self._sysctl_loaded = True
+            t = RootSource.read_text(self, "/sos_commands/kernel/sysctl_-a")
+            self._sysctl = kernel_parser.sysctl_a(t) if t is not None else None
+        return self._sysctl
+
+    def command(self, name):
+        mangled = mangle(name)
+        wanted = [mangled]
+        if name.startswith("virsh ") and not name.startswith("virsh -r "):
+            wanted.insert(0, mangle("virsh -r " + name[len("virsh "):]))
+        t = self._cmd_file(self._plugin_dirs(), wanted)
+        if t is None:
+            raise NotCollected(name, "this sosreport has no sos_commands/*/%s" % mangled)
+        return t
+
+    # -- the interface -----------------------------------------------------------------
+    def read_text(self, path):
+        t = RootSource.read_text(self, path)
+        if t is not None:
+            return t
+        norm = "/" + "/".join(p for p in path.split("/") if p and p != ".")
+        if norm.startswith("/proc/sys/"):
+            values = self.sysctl_values()
+            if values is None:
+                raise NotCollected(norm, "sos copies few /proc/sys files and this sosreport has no sysctl -a output")
+            key = norm[len("/proc/sys/"):].replace("/", ".")
+            return values[key] + "\n" if key in values else None
+        if norm.startswith("/proc/") and RootSource.listdir(self, "/proc") is None:
+            raise NotCollected(norm, "this sosreport has no proc/ tree")
+        if norm.startswith("/sys/"):
+            # sos copies chosen /sys files only: a missing directory was not collected
+            parent = norm.rsplit("/", 1)[0]
+            if RootSource.listdir(self, parent) is None:
+                raise NotCollected(norm, "this sosreport did not collect %s" % parent)
+        return None
+
+    def listdir(self, path):
+        names = RootSource.listdir(self, path)
+        norm = "/" + "/".join(p for p in path.split("/") if p and p != ".")
+        if norm == "/proc/sys" or norm.startswith("/proc/sys/"):
+            values = self.sysctl_values()
+            if values is not None:
+                sub = norm[len("/proc/sys"):].strip("/").replace("/", ".")
+                extra = set()
+                for k in values:
+                    if not sub or k.startswith(sub + "."):
+                        extra.add((k[len(sub) + 1:] if sub else k).split(".", 1)[0])
+                if extra or names is not None:
+                    return sorted(extra | set(names or []))
+        return names
+
+    def _states(self):
+        t = self._cmd_file(_VIRT_DIRS, [mangle("virsh -r list --all"), mangle("virsh list --all")])
+        states = {}
+        for line in (t or "").splitlines():
+            f = line.split(None, 2)
+            if len(f) == 3 and (f[0] == "-" or f[0].isdigit()):
+                states[f[1]] = f[2].strip()
+        return states
+
+    def domains(self):
+        states = self._states()
+        out = []
+        seen = set()
+        base = os.path.join(self.root, "sos_commands")
+        for d in _VIRT_DIRS:
+            try:
+                names = sorted(os.listdir(os.path.join(base, d)))
+            except OSError:
+                continue
+            for n in names:
+                m = re.match(r"^virsh(?:_-r)?_dumpxml_(.+)$", n)
+                if not m:
+                    continue
+                dom = m.group(1)
+                origin = "sos_commands/%s/%s" % (d, n)
+                try:
+                    text = self.read_text("/" + origin)
+                except Unreadable as e:
+                    out.append((dom, None, None, origin + ": " + e.reason))
+                    seen.add(dom)
+                    continue
+                if not text or not text.strip():
+                    continue
+                nm = re.search(r"<name>([^<]+)</name>", text)
+                name = nm.group(1).strip() if nm else dom
+                if name in seen:
+                    continue
+                seen.add(name)
+                out.append((name, text, states.get(name), origin))
+        for name, text, state, origin in RootSource.domains(self):
+            if name not in seen:
+                seen.add(name)
+                out.append((name, text, states.get(name, state), origin))
+        return out
+
+    def capabilities(self):
+        t = self._cmd_file(_VIRT_DIRS, [mangle("virsh -r capabilities"), mangle("virsh capabilities")])
+        if t and t.strip():
+            return t
+        return RootSource.capabilities(self)
