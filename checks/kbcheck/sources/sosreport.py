@@ -21,6 +21,9 @@ from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.sources.root import RootSource
 
 _VIRT_DIRS = ("virsh", "libvirt", "xen")
+# /sys trees sos copies by glob: block.py (/sys/block/*/queue/), numa.py (node*/meminfo, cpulist,
+# hugepages), processor.py (/sys/devices/system/cpu), kernel.py (/sys/module/*/parameters)
+_SYS_TREES = ("/sys/block", "/sys/devices/system/node", "/sys/devices/system/cpu", "/sys/module")
 
 
 def mangle(command, name_max=255):
@@ -100,7 +103,12 @@ class SosreportSource(RootSource):
         if norm.startswith("/proc/") and RootSource.listdir(self, "/proc") is None:
             raise NotCollected(norm, "this sosreport has no proc/ tree")
         if norm.startswith("/sys/"):
-            # sos copies chosen /sys files only: a missing directory was not collected
+            # sos copies chosen /sys files only. Under a tree sos copies whole (block, numa,
+            # processor, kernel plugins) a missing file is missing on the host; elsewhere a
+            # missing directory was not collected.
+            for tree in _SYS_TREES:
+                if norm.startswith(tree + "/") and RootSource.listdir(self, tree) is not None:
+                    return None
             parent = norm.rsplit("/", 1)[0]
             if RootSource.listdir(self, parent) is None:
                 raise NotCollected(norm, "this sosreport did not collect %s" % parent)
