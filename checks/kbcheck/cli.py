@@ -23,12 +23,11 @@ def _assume(text):
     return (k.strip(), v.strip())
 
 
-def build_parser():
-    p = _Parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
-                "against the virtualization best practices of the kbcheck knowledge base.",
-                epilog="Exit codes: 0 no failure and no error; 1 at least one failure; 3 errors but no "
-                "failure; 2 bad usage or unusable input; 130 interrupted. Other commands: "
-                "`kbcheck explain ID`.")
+FORMATS = ("text", "json", "junit", "prometheus")
+
+
+def _add_common(p):
+    """Source, selection and run options shared by `kbcheck` and `kbcheck fix`."""
     src = p.add_argument_group("what to read")
     src.add_argument("--root", metavar="DIR", help="judge a copied root tree (a snapshot or an extracted sosreport) instead of this host")
     src.add_argument("--supportconfig", metavar="PATH", help="judge a supportconfig archive (tarball or extracted directory)")
@@ -38,19 +37,43 @@ def build_parser():
                      "product=sle11|sle12, multi_tenant=yes, migration_cluster=yes, database=yes ...")
     sel = p.add_argument_group("what to run")
     sel.add_argument("--tag", action="append", default=[], help="only entries with this tag (repeatable: any of)")
-    sel.add_argument("--exclude-tag", action="append", default=[], help="leave out entries with this tag (repeatable)")
+    sel.add_argument("--exclude-tag", action="append", default=[], metavar="TAG",
+                     help="leave out entries with this tag (repeatable)")
     sel.add_argument("--id", action="append", default=[], help="only this entry (repeatable; glob patterns allowed)")
     sel.add_argument("--severity", metavar="LEVEL", help="only entries of this severity or higher: low, medium, high, critical")
-    sel.add_argument("--list", action="store_true", help="list the entries that would run, and why others would not")
-    out = p.add_argument_group("output")
-    out.add_argument("--format", choices=("text", "json"), default="text")
-    out.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically) instead of standard output")
-    out.add_argument("-v", "--verbose", action="store_true", help="show pass and skip results too")
-    out.add_argument("--show-fix", action="store_true", help="print the product's fix under each failure")
+    sel.add_argument("--waivers", metavar="FILE", help="accepted deviations with a reason and an expiry date (see README, Waivers)")
     p.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
                    help="deadline for each probe and each read (default 5)")
     p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
+
+
+def build_parser():
+    p = _Parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
+                "against the virtualization best practices of the kbcheck knowledge base.",
+                epilog="Exit codes: 0 no failure and no error (waived results do not count); 1 at least one "
+                "failure; 3 errors but no failure; 2 bad usage or unusable input; 130 interrupted. Other "
+                "commands: `kbcheck explain ID`, `kbcheck fix --script FILE`.")
+    _add_common(p)
+    p._action_groups[-1].add_argument("--list", action="store_true",
+                                      help="list the entries that would run, and why others would not")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=FORMATS, default="text",
+                     help="text (default), json (README: JSON output), junit (XML for CI), prometheus "
+                     "(node_exporter textfile collector)")
+    out.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically) instead of standard output")
+    out.add_argument("-v", "--verbose", action="store_true", help="show pass and skip results too")
+    out.add_argument("--show-fix", action="store_true", help="print the product's fix under each failure")
     p.add_argument("--version", action="store_true", help="print the kbcheck and knowledge-base versions")
+    return p
+
+
+def build_fix_parser():
+    p = _Parser(prog="kbcheck fix", description="Write a bash script that applies the product's fix for "
+                "every failure found here, to review and then run by hand (kbcheck never runs it).",
+                epilog="Run the script as root after reading it; KBCHECK_FIX_ROOT=DIR bash FILE applies it "
+                "to a copied root tree instead (see README, Fix scripts).")
+    p.add_argument("--script", metavar="FILE", required=True, help="where to write the script (atomically)")
+    _add_common(p)
     return p
 
 
@@ -74,20 +97,35 @@ def _write(text, path):
 
 
 def cmd_list(catalog, chosen, left, host):
+    """What would run here (+), what is selected but does not apply here (~), what the options
+    leave out (-), each with the reason."""
     from kbcheck.runner import applicability
-    lines = []
+    rows = []
     for e in catalog.entries:
         if e.id in left:
-            why = left[e.id]
-            mark = "-"
+            why, mark = left[e.id], "-"
         else:
             why = applicability(e, host) if host is not None else None
-            mark = "+" if not why else "~"
-        lines.append("%s %-34s %-8s %-9s %s  %s%s" % (mark, e.id, e.severity, ",".join(e.covers)[:9],
-                                                      e.code_hash[:12], e.title, ("  (" + why + ")") if why else ""))
-    lines.append("")
-    lines.append("+ runs here   ~ selected but not applicable here   - not selected")
-    lines.append("knowledge base %s, %d entries" % (catalog.version, len(catalog.entries)))
+            mark = "~" if why else "+"
+        rows.append((mark, e, why))
+    counts = dict((m, sum(1 for r in rows if r[0] == m)) for m in "+~-")
+    width = max([len(e.id) for e in catalog.entries] + [10])
+    lines = []
+    titles = (("+", "Runs here"), ("~", "Selected, but not applicable here"), ("-", "Left out by the options"))
+    for mark, title in titles:
+        group = [r for r in rows if r[0] == mark]
+        if not group:
+            continue
+        lines.append("%s (%d)" % (title, len(group)))
+        for _, e, why in group:
+            lines.append("  %s %-*s %-8s %-7s %s" % (mark, width, e.id, e.severity, e.section, e.title))
+            if why:
+                lines.append("    %*s %s" % (width, "", why))
+        lines.append("")
+    tags = sorted(set(t for e in catalog.entries for t in e.tags))
+    lines.append("%d run here, %d not applicable here, %d left out; knowledge base %s, %d entries" % (
+        counts["+"], counts["~"], counts["-"], catalog.version, len(catalog.entries)))
+    lines.append("tags: " + " ".join(tags))
     return "\n".join(lines) + "\n"
 
 
@@ -109,6 +147,32 @@ def cmd_explain(argv):
     return 0
 
 
+def _check(args, cat, chosen, source, host):
+    """Run the chosen entries and apply waivers -> (results, waived, summary, notices, run_info)."""
+    import time
+
+    from kbcheck import runner
+    waivers = None
+    if args.waivers:
+        from kbcheck import waivers as waivers_mod
+        waivers = waivers_mod.load(args.waivers)  # a malformed file stops before any probe runs
+    t0 = time.time()
+    results = runner.run(chosen, host, timeout=args.timeout)
+    t1 = time.time()
+    notices = list(source.notices)
+    waived = {}
+    if waivers is not None:
+        from kbcheck import waivers as waivers_mod
+        waived, more = waivers_mod.apply(waivers, results, [e.id for e in chosen], list(cat.by_id))
+        notices.extend(more)
+    summ = dict((k, 0) for k in ("pass", "fail", "warn", "info", "skip", "error"))
+    for i, (_, r, _) in enumerate(results):
+        if i not in waived:
+            summ[r.status] += 1
+    summ["waived"] = len(waived)
+    return results, waived, summ, notices, {"started": t0, "ended": t1, "seconds": t1 - t0}
+
+
 def run(argv):
     args = build_parser().parse_args(argv)
     from kbcheck import catalog as catalog_mod
@@ -120,6 +184,9 @@ def run(argv):
     from kbcheck.facts import Host
     chosen, left = select.select(cat, tags=args.tag, ids=args.id, exclude_tags=args.exclude_tag,
                                  min_severity=args.severity)
+    if args.waivers and not args.list:
+        from kbcheck import waivers as waivers_mod
+        waivers_mod.load(args.waivers)  # report a malformed file before reading the host
     from kbcheck.sources.choose import make_source
     source = make_source(args)
     try:
@@ -127,13 +194,17 @@ def run(argv):
         if args.list:
             _write(cmd_list(cat, chosen, left, host), args.output)
             return 0
-        results = runner.run(chosen, host, timeout=args.timeout)
-        summ = runner.summary(results)
+        results, waived, summ, notices, run_info = _check(args, cat, chosen, source, host)
         info = detect.summary(host)
-        notices = list(source.notices)
         if args.format == "json":
             from kbcheck.report import json_report
-            text = json_report.render(results, info, summ, cat.version, notices)
+            text = json_report.render(results, info, summ, cat.version, notices, waived=waived)
+        elif args.format == "junit":
+            from kbcheck.report import junit
+            text = junit.render(results, info, summ, cat.version, notices, waived=waived, run_info=run_info)
+        elif args.format == "prometheus":
+            from kbcheck.report import prometheus
+            text = prometheus.render(results, info, summ, cat.version, notices, waived=waived, run_info=run_info)
         else:
             from kbcheck.report import text as text_report
             fixes = None
@@ -142,11 +213,46 @@ def run(argv):
                 fixes = dict((e.id, fix_text(e, host.era)) for e in chosen)
             color = text_report.use_color(sys.stdout) and not args.output
             text = text_report.render(results, info, summ, color=color, verbose=args.verbose,
-                                      notices=notices, fixes=fixes)
+                                      notices=notices, fixes=fixes, waived=waived)
         _write(text, args.output)
         return runner.exit_code(summ)
     finally:
         source.close()
+
+
+def cmd_fix(argv):
+    args = build_fix_parser().parse_args(argv)
+    from kbcheck import catalog as catalog_mod
+    from kbcheck import detect, fixscript, select
+    from kbcheck.facts import Host
+    cat = catalog_mod.load(args.catalog)
+    chosen, _ = select.select(cat, tags=args.tag, ids=args.id, exclude_tags=args.exclude_tag,
+                              min_severity=args.severity)
+    if args.waivers:
+        from kbcheck import waivers as waivers_mod
+        waivers_mod.load(args.waivers)
+    from kbcheck.sources.choose import make_source
+    source = make_source(args)
+    try:
+        host = Host(source, assume=dict(args.assume))
+        results, waived, summ, notices, _ = _check(args, cat, chosen, source, host)
+        info = detect.summary(host)
+        text, steps, left_out = fixscript.generate(results, info, host.era, cat.version, waived,
+                                                   name=os.path.basename(args.script))
+    finally:
+        source.close()
+    _write(text, args.script)
+    try:
+        os.chmod(args.script, 0o644)
+    except OSError:
+        pass
+    for n in notices:
+        sys.stderr.write("kbcheck: note: %s\n" % n)
+    sys.stdout.write("kbcheck: wrote %s: %d step(s) for %d failure(s)%s. Review it, then run it as root: bash %s\n" % (
+        args.script, steps, summ.get("fail", 0),
+        (", %d failure(s) left for a person (see the top of the script)" % left_out) if left_out else "",
+        args.script))
+    return 0
 
 
 def main(argv=None):
@@ -154,6 +260,8 @@ def main(argv=None):
     try:
         if argv and argv[0] == "explain":
             return cmd_explain(argv[1:])
+        if argv and argv[0] == "fix":
+            return cmd_fix(argv[1:])
         return run(argv)
     except UsageError as e:
         sys.stderr.write("kbcheck: %s\n" % e)

@@ -4,7 +4,7 @@ import os
 from kbcheck.detect import ROLE_LABELS
 from kbcheck.results import RANK
 
-_COLORS = {"pass": "32", "fail": "31;1", "warn": "33", "info": "36", "skip": "2", "error": "35;1"}
+_COLORS = {"pass": "32", "fail": "31;1", "warn": "33", "info": "36", "skip": "2", "error": "35;1", "waived": "34"}
 
 
 def use_color(stream):
@@ -35,33 +35,44 @@ def header(host_info, notices=()):
     return "\n".join(lines)
 
 
-def render(results, host_info, summary, color=False, verbose=False, notices=(), fixes=None):
+def render(results, host_info, summary, color=False, verbose=False, notices=(), fixes=None, waived=None):
+    """waived: {index in results: Waiver}. A waived result shows its real status and the waiver."""
+    waived = waived or {}
     out = [header(host_info, notices), ""]
     groups = {}
     order = []
-    for e, r, _ in results:
+    for i, (e, r, _) in enumerate(results):
         if e.area not in groups:
             groups[e.area] = []
             order.append(e.area)
-        groups[e.area].append((e, r))
+        groups[e.area].append((e, r, waived.get(i)))
     for area in order:
         rows = groups[area]
         if not verbose:
-            rows = [(e, r) for e, r in rows if r.status not in ("pass", "skip")]
+            rows = [row for row in rows if row[1].status not in ("pass", "skip")]
         if not rows:
             continue
-        out.append(_paint(area.upper() if color else area.upper(), "info", False))
-        rows.sort(key=lambda er: (-RANK[er[1].status], er[0].id, er[1].subject or ""))
-        for e, r in rows:
-            tag = _paint("%-5s" % r.status.upper(), r.status, color)
+        out.append(area.upper())
+        rows.sort(key=lambda row: (row[2] is not None, -RANK[row[1].status], row[0].id, row[1].subject or ""))
+        for e, r, w in rows:
             subj = (" [%s]" % r.subject) if r.subject else ""
+            if w is not None:
+                tag = _paint("WAIVED", "waived", color)
+                out.append("  %s %s%s: (%s) %s" % (tag, e.id, subj, r.status, r.message))
+                out.append("         waived until %s by %r: %s" % (w.expires.isoformat(), w.name, w.reason))
+                continue
+            tag = _paint("%-5s" % r.status.upper(), r.status, color)
             out.append("  %s %s%s: %s" % (tag, e.id, subj, r.message))
             if fixes is not None and r.status in ("fail", "warn") and e.id in fixes:
-                for line in fixes[e.id].rstrip().splitlines():
+                fix = fixes[e.id].rstrip()
+                if r.subject and e.scope == "guest":
+                    fix = fix.replace("GUEST", r.subject)
+                for line in fix.splitlines():
                     out.append("        | " + line)
         out.append("")
     parts = []
-    for k in ("fail", "error", "warn", "info", "pass", "skip"):
+    keys = ("fail", "error", "warn", "info", "pass", "skip") + (("waived",) if summary.get("waived") else ())
+    for k in keys:
         parts.append(_paint("%d %s" % (summary.get(k, 0), k), k, color and summary.get(k, 0) > 0))
     entries = len(set(e.id for e, _, _ in results))
     out.append("%s  (%d entries, %d results)" % (", ".join(parts), entries, len(results)))

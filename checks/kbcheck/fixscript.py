@@ -1,0 +1,364 @@
+"""`kbcheck fix --script FILE`: a bash script, for review before it runs, that applies the product's
+fix for every failure found on the judged host. kbcheck never runs it.
+
+The script
+- takes each entry's fix variant for the host's era (fix.sle11 / fix.sle12, else fix.all);
+- for each step: saves every existing file the step changes (the entry's `files`, plus files under
+  /etc and /boot that its commands name) as FILE.kbcheck-YYYYmmddHHMMSS, once per run, then runs
+  the runtime commands (change now) and the persistent ones (survive a reboot) in a subshell
+  with `set -e`; a failed step is reported and the others go on;
+- replaces GUEST with the guest's name for guest-scope results (one step per guest);
+- comments out, for a person to finish, steps that are interactive (`virsh edit`) or still hold
+  a placeholder (N, SIZE, VALUE, DEVICE, DISK);
+- ends by saying what needs a host reboot, and which guests need a restart (shut down and start);
+- exits 0 when every step went through, 1 otherwise.
+
+Steps are idempotent as long as the entries' snippets are (they are written to be: they set
+values, overwrite their own files, and guard edits such as `sed` on the kernel command line).
+
+KBCHECK_FIX_ROOT (default empty = this host): an absolute path prefix under which the script
+works, for testing on a copied root tree. At generation time every absolute path of a system
+area (/etc /sys /proc /boot /usr/lib /usr/share /var /lib /run /opt /srv) that a command names
+outside quotes or inside double quotes is written as "$KBCHECK_FIX_ROOT"/etc/...; text inside
+single quotes and here-document bodies is left alone (it is data, such as a tmpfiles.d line
+naming a /sys path, which must keep the real path). `sysctl -w KEY=VALUE` writes
+$KBCHECK_FIX_ROOT/proc/sys/KEY under a root. Commands that act on the running system (grub2-mkconfig,
+virsh, systemctl, dracut, mkinitrd, modprobe ...) are skipped with a message under a root, and
+everywhere when they are not installed (`type -P`, which, unlike `command -v`, does not see the script's own wrapper functions). Limits: paths built at run time (from
+variables or command output), paths inside single quotes and relative paths are not rerouted.
+"""
+import re
+import time
+
+from kbcheck import __version__
+
+ROOT_VAR = "KBCHECK_FIX_ROOT"
+PREFIXES = ("/etc", "/sys", "/proc", "/boot", "/usr/lib", "/usr/share", "/var", "/lib", "/run", "/opt", "/srv")
+LIVE_COMMANDS = ("grub2-mkconfig", "grub-mkconfig", "update-bootloader", "virsh", "xl", "xm", "systemctl",
+                 "service", "dracut", "mkinitrd", "modprobe", "rmmod", "tuned-adm", "udevadm", "swapon",
+                 "swapoff", "mount", "umount", "zypper", "cpupower", "saptune", "systemd-tmpfiles")
+PLACEHOLDERS = ("N", "SIZE", "VALUE", "DEVICE", "DISK", "GUEST")
+INTERACTIVE = re.compile(r"\b(virsh\s+edit|crontab\s+-e|yast2?|vi|vim|nano)\b")
+NEEDS_TEXT = {"reboot": "reboot the host", "guest-restart": "restart the guest (shut down, then start)",
+              "service-restart": "restart the service named in the step"}
+
+_PREFIX_RE = re.compile(r"(%s)(?=/|$|[\s;|&)'\"<>])" % "|".join(re.escape(p) for p in PREFIXES))
+_BOUNDARY = set(" \t><=(;|&`:")
+_DQ_BOUNDARY = set(' \t=:"')
+_HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+
+
+def _reroot_line(line):
+    """Rewrite one line outside here-document bodies. -> (line, [absolute paths seen])."""
+    out = []
+    paths = []
+    state = None  # None, "'" or '"'
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if state is None:
+            if c == "\\" and i + 1 < n:
+                out.append(line[i:i + 2])
+                i += 2
+                continue
+            if c == "#" and (i == 0 or line[i - 1] in " \t;"):
+                out.append(line[i:])
+                break
+            if c in "'\"":
+                state = c
+                out.append(c)
+                i += 1
+                continue
+            if c == "/" and (i == 0 or line[i - 1] in _BOUNDARY):
+                m = _PREFIX_RE.match(line, i)
+                if m:
+                    out.append('"$%s"' % ROOT_VAR)
+                    paths.append(re.match(r"[^\s;|&)'\"<>`]*", line[i:]).group(0))
+            out.append(c)
+            i += 1
+            continue
+        if state == "'":
+            out.append(c)
+            if c == "'":
+                state = None
+            i += 1
+            continue
+        # inside double quotes
+        if c == "\\" and i + 1 < n:
+            out.append(line[i:i + 2])
+            i += 2
+            continue
+        if c == '"':
+            state = None
+        elif c == "/" and line[i - 1] in _DQ_BOUNDARY:
+            m = _PREFIX_RE.match(line, i)
+            if m:
+                out.append("${%s}" % ROOT_VAR)
+                paths.append(re.match(r"[^\s;|&)'\"<>`$]*", line[i:]).group(0))
+        out.append(c)
+        i += 1
+    return "".join(out), paths
+
+
+def reroot(snippet):
+    """-> (snippet with system paths under $KBCHECK_FIX_ROOT, [absolute paths its commands name])."""
+    lines = snippet.splitlines()
+    out = []
+    paths = []
+    pending = []  # here-document delimiters still to read: (strip tabs, word)
+    for line in lines:
+        if pending:
+            strip, word = pending[0]
+            out.append(line)
+            if (line.lstrip("\t") if strip else line) == word:
+                pending.pop(0)
+            continue
+        new, seen = _reroot_line(line)
+        out.append(new)
+        paths.extend(seen)
+        for m in _HEREDOC.finditer(line):
+            pending.append((m.group(1) == "-", m.group(3)))
+    return "\n".join(out) + ("\n" if snippet.endswith("\n") else ""), paths
+
+
+def _quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def _comment(text, prefix="# "):
+    return "\n".join((prefix + line).rstrip() for line in (text or "").strip().splitlines())
+
+
+def variant(entry, era):
+    fix = entry.data.get("fix") or {}
+    return fix.get(era) or fix.get("all")
+
+
+PREAMBLE = r'''#!/usr/bin/env bash
+# Written by kbcheck %(version)s (knowledge base %(kb)s) on %(when)s
+# for host %(host)s (%(product)s, read from %(source)s).
+#
+# REVIEW THIS SCRIPT BEFORE YOU RUN IT. kbcheck never runs it. Then, as root:  bash %(name)s
+#
+# Every step first saves the files it changes as FILE.kbcheck-<timestamp>, then applies the
+# change now (runtime) and for the next boots (persistent). Steps can be run again safely.
+# KBCHECK_FIX_ROOT=/some/dir bash %(name)s applies the steps to a copied root tree instead of this
+# host (for testing): paths are redirected under it, sysctl -w writes into its /proc/sys, and commands
+# that act on the running system (grub2-mkconfig, virsh, systemctl ...) are skipped.
+set -u
+KBCHECK_FIX_ROOT="${KBCHECK_FIX_ROOT:-}"
+KBCHECK_FIX_ROOT="${KBCHECK_FIX_ROOT%%/}"
+KB_STAMP="$(date +%%Y%%m%%d%%H%%M%%S)"
+KB_SAVED=""
+KB_FAILED=""
+KB_DONE=0
+if [ -n "$KBCHECK_FIX_ROOT" ]; then
+    if [ ! -d "$KBCHECK_FIX_ROOT" ]; then
+        echo "kbcheck fix: KBCHECK_FIX_ROOT=$KBCHECK_FIX_ROOT is not a directory" >&2
+        exit 2
+    fi
+    echo "kbcheck fix: working under KBCHECK_FIX_ROOT=$KBCHECK_FIX_ROOT"
+else
+    if [ "$(id -u)" != 0 ]; then
+        echo "kbcheck fix: run this as root (or set KBCHECK_FIX_ROOT to try it on a copied tree)" >&2
+        exit 2
+    fi
+    kb_here="$(cat /proc/sys/kernel/hostname 2>/dev/null || hostname)"
+    if [ "${kb_here%%%%.*}" != %(host_q)s ] && [ "${KBCHECK_FIX_ANY_HOST:-}" != 1 ]; then
+        echo "kbcheck fix: this script was written for host %(host)s, this is ${kb_here}; set KBCHECK_FIX_ANY_HOST=1 to run it anyway" >&2
+        exit 2
+    fi
+fi
+
+kb_backup() {  # save each existing regular file once per run: FILE.kbcheck-$KB_STAMP
+    local f
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        case "$KB_SAVED" in *"|$f|"*) continue ;; esac
+        cp -p -- "$f" "$f.kbcheck-$KB_STAMP" || return 1
+        KB_SAVED="$KB_SAVED|$f|"
+        echo "  saved $f.kbcheck-$KB_STAMP"
+    done
+}
+
+kb_mkdirs() {  # create the folders of the files a step writes, if missing
+    local f
+    for f in "$@"; do mkdir -p -- "$(dirname -- "$f")" || return 1; done
+}
+
+kb_live() {  # a command that acts on the running system: skipped under a root, or when absent
+    local name="$1"
+    shift
+    if [ -n "$KBCHECK_FIX_ROOT" ]; then
+        echo "  skipped under KBCHECK_FIX_ROOT: $name $*"
+        return 0
+    fi
+    if ! type -P "$name" >/dev/null 2>&1; then
+        echo "  skipped: $name is not installed here; run by hand: $name $*"
+        return 0
+    fi
+    command "$name" "$@"
+}
+%(live_functions)s
+
+sysctl() {  # under a root, `sysctl -w KEY=VALUE` writes $KBCHECK_FIX_ROOT/proc/sys/KEY
+    if [ -z "$KBCHECK_FIX_ROOT" ]; then
+        if type -P sysctl >/dev/null 2>&1; then command sysctl "$@"; return; fi
+    fi
+    local a key
+    for a in "$@"; do
+        case "$a" in
+            -w|-q|--write|--quiet) ;;
+            -*) echo "  skipped under KBCHECK_FIX_ROOT: sysctl $a"; return 0 ;;
+            *=*)
+                key="${a%%%%=*}"; key="${key// /}"
+                echo "${a#*=}" | sed 's/^ *//' > "$KBCHECK_FIX_ROOT/proc/sys/${key//.//}" || return 1
+                ;;
+        esac
+    done
+}
+
+kb_step() {  # kb_step NUMBER ID TITLE
+    echo
+    echo "[$1] $2: $3"
+}
+
+kb_end() {  # kb_end STATUS ID
+    if [ "$1" = 0 ]; then
+        KB_DONE=$((KB_DONE + 1))
+    else
+        echo "  FAILED (exit $1): $2; the other steps go on" >&2
+        KB_FAILED="$KB_FAILED $2"
+    fi
+}
+'''
+
+
+def generate(results, host_info, era, kb_version="", waived=None, now=None, name="kbcheck-fix.sh"):
+    """results: [(entry, Result, seconds)] of a run -> the script's text."""
+    waived = waived or {}
+    now = now if now is not None else time.time()
+    host = host_info.get("hostname") or "unknown"
+    steps = []       # (entry, [subjects], guest or None, [results])
+    by_entry = {}
+    left_out = []    # (entry, result, why)
+    for i, (e, r, _) in enumerate(results):
+        if r.status != "fail":
+            continue
+        if i in waived:
+            left_out.append((e, r, "waived until %s: %s" % (waived[i].expires.isoformat(), waived[i].reason)))
+            continue
+        v = variant(e, era)
+        if not v:
+            left_out.append((e, r, "the entry has no fix for %s" % era))
+            continue
+        if e.scope == "guest" and r.subject:
+            steps.append((e, v, r.subject, [r]))
+        elif e.id in by_entry:
+            by_entry[e.id][3].append(r)
+        else:
+            step = (e, v, None, [r])
+            by_entry[e.id] = step
+            steps.append(step)
+
+    live = "\n".join('%s() { kb_live %s "$@"; }' % (c, c) for c in LIVE_COMMANDS)
+    out = [PREAMBLE % {"version": __version__, "kb": kb_version or "?",
+                       "when": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now)),
+                       "host": host, "host_q": _quote(host.split(".")[0]),
+                       "product": host_info.get("product_name") or host_info.get("product") or "?",
+                       "source": "%s %s" % (host_info.get("source") or "?", host_info.get("location") or ""),
+                       "name": name, "live_functions": live}]
+    if left_out:
+        out.append("# Failures this script does not touch:")
+        for e, r, why in left_out:
+            out.append("#   %s%s: %s" % (e.id, " [%s]" % r.subject if r.subject else "", why))
+        out.append("")
+    reboot = []
+    guests = []
+    services = []
+    total = len(steps)
+    for n, (e, v, guest, rs) in enumerate(steps, 1):
+        label = e.id + (" [%s]" % guest if guest else "")
+        out.append("# " + "-" * 94)
+        out.append("# [%d/%d] %s: %s" % (n, total, label, e.title))
+        out.append("#   severity %s; guide section %s; covers %s; kbcheck explain %s" % (
+            e.severity, e.section, ", ".join(e.covers), e.id))
+        for r in rs:
+            out.append("#   found%s: %s" % (" [%s]" % r.subject if r.subject and not guest else "", r.message))
+        if v.get("text"):
+            out.append(_comment(v["text"], "#   "))
+        body = []
+        named = []
+        for key, label_ in (("runtime", "now (runtime)"), ("persistent", "for the next boots (persistent)")):
+            snippet = v.get(key)
+            if not snippet or not snippet.strip():
+                continue
+            if guest:
+                snippet = re.sub(r"\bGUEST\b", guest, snippet)
+            rerooted, paths = reroot(snippet.rstrip("\n") + "\n")
+            named.extend(paths)
+            body.append("# %s" % label_)
+            body.append(rerooted.rstrip("\n"))
+        files = list(v.get("files") or [])
+        backups = []
+        for p in files + named:
+            if p.startswith(("/etc/", "/boot/")) and not any(ch in p for ch in "*?[$") and p not in backups:
+                backups.append(p)
+        if not body:
+            out.append("# (no commands: a step for a person; see the text above)")
+            out.append("")
+            continue
+        code = "\n".join(body)
+        reason = None
+        if INTERACTIVE.search(code):
+            reason = "interactive: run it by hand"
+        else:
+            stripped = re.sub(r"'[^']*'", "''", code)
+            left = sorted(set(w for w in re.findall(r"\b[A-Z]+\b", stripped) if w in PLACEHOLDERS))
+            if left:
+                reason = "replace %s with the right value first" % ", ".join(left)
+        if reason:
+            out.append("# NOT RUN (%s); edit and uncomment to apply:" % reason)
+            out.append(_comment(code, "#   "))
+            out.append("")
+            continue
+        out.append("kb_step %d %s %s" % (n, _quote(label), _quote(e.title)))
+        rooted = ['"$%s"%s' % (ROOT_VAR, _quote(p)) for p in backups]
+        mk = ['"$%s"%s' % (ROOT_VAR, _quote(p)) for p in files if p.startswith("/etc/")]
+        out.append("if kb_backup %s%s; then" % (" ".join(rooted), (" && kb_mkdirs " + " ".join(mk)) if mk else ""))
+        out.append("(")
+        out.append("set -e")
+        out.append(code)
+        out.append(")")
+        out.append("kb_end $? %s" % _quote(label))
+        out.append("else kb_end 1 %s; fi" % _quote(label))
+        out.append("")
+        needs = v.get("needs") or "none"
+        if needs == "reboot" and e.id not in reboot:
+            reboot.append(e.id)
+        elif needs == "guest-restart":
+            for r in rs:
+                who = guest or r.subject or "the guests"
+                guests.append("%s (%s)" % (who, e.id))
+        elif needs == "service-restart" and e.id not in services:
+            services.append(e.id)
+
+    out.append("# " + "-" * 94)
+    out.append("echo")
+    out.append('echo "kbcheck fix: $KB_DONE step(s) done${KB_FAILED:+, failed:$KB_FAILED}"')
+    tail = []
+    if reboot:
+        tail.append("Reboot the host for: %s" % ", ".join(reboot))
+    if guests:
+        tail.append("Restart these guests (shut down, then start; a reboot from inside is not enough): %s"
+                    % ", ".join(guests))
+    if services:
+        tail.append("Restart the services named in these steps: %s" % ", ".join(services))
+    if not tail:
+        tail.append("Nothing needs a reboot or a guest restart.")
+    tail.append("Then check again: kbcheck")
+    for t in tail:
+        out.append("echo %s" % _quote(t))
+    out.append('[ -z "$KB_FAILED" ]')
+    return "\n".join(out) + "\n", len(steps), len(left_out)
