@@ -32,8 +32,9 @@ def cmd_check(args):
     return 0
 
 
-def build(m, out, site=True, strict=True, quiet=False):
-    """Build every output from one loaded model. -> dict of paths."""
+def build(m, out, site=True, strict=True, quiet=False, offline=None):
+    """Build every output from one loaded model. -> dict of paths. offline: also make the site work
+    from file:// (search included); default from KBGEN_OFFLINE."""
     import json
 
     from kbgen import bundle, catalog, site as site_mod
@@ -47,12 +48,21 @@ def build(m, out, site=True, strict=True, quiet=False):
     paths = {"catalog": os.path.join(out, "catalog.json"), "pyz": pyz}
     docs = os.path.join(out, "docs")
     extra = {}
+    if offline is None:
+        offline = os.environ.get("KBGEN_OFFLINE", "").lower() in ("1", "true", "yes")
     try:
         from kbgen import pages
-        extra = pages.extra_pages(m, cat)
     except ImportError:
-        pass
-    site_mod.write_docs(m, os.path.join(PROJECT, "site"), docs, cat, extra)
+        pages = None
+    try:
+        if pages is not None:
+            extra = pages.extra_pages(m, cat, offline=offline)
+        site_mod.write_docs(m, os.path.join(PROJECT, "site"), docs, cat, extra)
+    except Exception as e:
+        if type(e).__name__ not in ("SiteError", "PagesError"):
+            raise
+        sys.stderr.write("kbgen: %s\n" % e)
+        raise SystemExit(1)
     dl = os.path.join(docs, "download")
     if not os.path.isdir(dl):
         os.makedirs(dl)
@@ -61,14 +71,13 @@ def build(m, out, site=True, strict=True, quiet=False):
     paths["docs"] = docs
     if site:
         site_dir = os.path.join(out, "site")
-        cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", os.path.join(PROJECT, "mkdocs.yml"),
-               "-d", site_dir]
-        if strict:
-            cmd.append("--strict")
-        env = dict(os.environ, KBGEN_DOCS_DIR=docs, NO_MKDOCS_2_WARNING="1")
-        r = subprocess.run(cmd, env=env)
-        if r.returncode != 0:
-            sys.stderr.write("kbgen: the site build failed (mkdocs exit %d)\n" % r.returncode)
+        # not `mkdocs -q`: it hides warnings from --strict, so a broken link would pass
+        rc, said = site_mod.run_mkdocs(docs, site_dir, os.path.join(PROJECT, "mkdocs.yml"), strict=strict,
+                                       offline=offline, schema=os.path.join(m.kb_dir, model_mod.SCHEMA_FILE))
+        for line in said:
+            sys.stderr.write("%s\n" % line)
+        if rc != 0:
+            sys.stderr.write("kbgen: the site build failed (mkdocs exit %d)\n" % rc)
             raise SystemExit(1)
         paths["site"] = site_dir
     if not quiet:
@@ -79,7 +88,8 @@ def build(m, out, site=True, strict=True, quiet=False):
 
 def cmd_build(args):
     m = _load(args)
-    build(m, os.path.abspath(args.out), site=not args.no_site, strict=not args.no_strict)
+    build(m, os.path.abspath(args.out), site=not args.no_site, strict=not args.no_strict,
+          offline=True if args.offline else None)
     return 0
 
 
@@ -123,6 +133,8 @@ def main(argv=None):
     b.add_argument("--out", default=os.path.join(PROJECT, "build"))
     b.add_argument("--no-site", action="store_true", help="skip the mkdocs build")
     b.add_argument("--no-strict", action="store_true", help="do not pass --strict to mkdocs")
+    b.add_argument("--offline", action="store_true",
+                   help="a site that also works from file:// (fetches the iframe-worker shim with npm)")
     t = sub.add_parser("test", help="run every entry's scenarios")
     t.add_argument("--id", action="append", default=[])
     n = sub.add_parser("new", help="scaffold a new entry: kbgen new AREA/ID")

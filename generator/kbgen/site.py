@@ -1,8 +1,16 @@
 """The documentation site's Markdown, generated from the model, beside the hand-written pages of
 site/. Kept plain (headings, tables, fenced code, admonitions, content tabs) so a move away from
-mkdocs-material stays cheap."""
+mkdocs-material stays cheap: the only material-specific syntax is `=== "tab"` and front matter.
+
+Pages written here: one per entry (entries/<area>/<id>.md), one per area (entries/<area>/index.md),
+the list of areas (entries/index.md) and the coverage page. More pages (home parts, tags, matrix,
+CLI reference, ...) come from kbgen/pages.py through write_docs(extra_pages=...).
+"""
+import json
 import os
 import shutil
+import subprocess
+import sys
 
 from kbgen import scenarios as scen
 
@@ -15,12 +23,38 @@ AREA_TITLES = {
     "process": "Before you change anything", "libvirt": "Management with libvirt", "memory": "Memory",
     "swap": "Swap", "io": "I/O", "storage": "Storage and file systems", "cpu": "CPUs", "numa": "NUMA",
     "images": "Guest images", "guest-devices": "Guest devices", "guest-settings": "Guest settings",
-    "xen": "Xen", "containers": "Containers", "boot": "Boot configuration",
+    "xen": "Xen", "containers": "Containers", "boot": "Boot configuration", "conversion": "Converting guests",
 }
+NAV_FILE = ".kbgen-nav.json"  # read by site/hooks.py; dot files are not part of the built site
+
+
+class SiteError(Exception):
+    """A page could not be generated; the message names the entry's file."""
 
 
 def area_title(area):
     return AREA_TITLES.get(area, area.replace("-", " ").capitalize())
+
+
+def section_key(section):
+    """'4.1.10' -> (4, 1, 10): guide order, not string order."""
+    out = []
+    for part in str(section).split("."):
+        try:
+            out.append(int(part))
+        except ValueError:
+            out.append(0)
+    return tuple(out)
+
+
+def areas_in_guide_order(model):
+    """-> [(area, [entries in section order])], areas ordered by their first section in the guide."""
+    by_area = {}
+    for e in model.entries:
+        by_area.setdefault(e["area"], []).append(e)
+    for es in by_area.values():
+        es.sort(key=lambda e: (section_key(e["section"]), e["id"]))
+    return sorted(by_area.items(), key=lambda kv: (section_key(kv[1][0]["section"]), kv[0]))
 
 
 def _badges(e):
@@ -42,6 +76,11 @@ def _indent(text, n=4):
     return "".join((" " * n + line) if line.strip() else line for line in text.splitlines(True))
 
 
+def _cell(text):
+    """One line of text, safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def fix_block(variant):
     out = []
     if variant.get("text"):
@@ -56,13 +95,10 @@ def fix_block(variant):
     return "\n".join(out)
 
 
-def _scenario_md(e, sc):
-    exps = scen.expectations(sc["expect"])
-    verdict = ", ".join("%s%s" % (x["status"].upper(), (" for `%s`" % x["subject"]) if x["subject"] else "")
-                        for x in exps)
+def _scenario_facts(sc):
     host = sc.get("host") or {}
     facts = []
-    for key in ("product", "role", "cpus", "cores", "memory", "thp", "cmdline"):
+    for key in ("product", "role", "cpus", "cores", "sockets", "memory", "thp", "cmdline"):
         if key in host:
             facts.append("%s `%s`" % (key, host[key]))
     for group in ("sysctl", "ksm", "disks"):
@@ -77,35 +113,89 @@ def _scenario_md(e, sc):
         facts.append("declared `%s=%s`" % (k, sc["assume"][k]))
     for p in sorted((host.get("files") or {})):
         facts.append("file `%s`" % p)
-    return "| %s | %s | %s |" % (sc["name"].replace("|", "\\|"), "; ".join(facts).replace("|", "\\|") or "defaults", verdict)
+    return facts
+
+
+def _scenario_md(e, sc):
+    exps = scen.expectations(sc["expect"])
+    verdict = ", ".join("%s%s" % (x["status"].upper(), (" for `%s`" % x["subject"]) if x["subject"] else "")
+                        for x in exps)
+    return "| %s | %s | %s |" % (_cell(sc["name"]), _cell("; ".join(_scenario_facts(sc)) or "defaults"), verdict)
+
+
+def failing_examples(e):
+    """The scenarios where the entry reports a problem: [(scenario, [expectation])]."""
+    out = []
+    for sc in e["scenarios"]:
+        bad = [x for x in scen.expectations(sc["expect"]) if x["status"] in ("fail", "warn")]
+        if bad:
+            out.append((sc, bad))
+    return out
+
+
+def _failing_md(e):
+    examples = failing_examples(e)
+    if not examples:
+        return ["This entry gives advice only; none of its test scenarios is judged a failure.", ""]
+    lines = ["kbcheck reports a problem on hosts like these (from the entry's test scenarios):", ""]
+    for sc, bad in examples:
+        facts = _scenario_facts(sc)
+        lines.append("- **%s**%s" % (sc["name"].replace("*", "\\*"), (": " + "; ".join(facts)) if facts else ""))
+        for x in bad:
+            lines.append("    - %s%s%s" % (x["status"].upper(), (" for `%s`" % x["subject"]) if x["subject"] else "",
+                                           (", the message says: *…%s…*" % x["message"].replace("*", "\\*"))
+                                           if x.get("message") else ""))
+    lines.append("")
+    return lines
+
+
+def _front_matter(e):
+    # JSON strings are valid YAML scalars: any title survives, colons and quotes included.
+    lines = ["---", "title: %s" % json.dumps(e["title"]), "tags:"]
+    lines += ["  - %s" % json.dumps(t) for t in e["tags"]]
+    lines += ["search:", "  boost: 2", "---", ""]
+    return lines
+
+
+def _mark(flag):
+    return "yes" if flag else "–"
 
 
 def entry_page(e, model):
     ap = e["applies"]
-    lines = ["---", "title: %s" % e["title"].replace(":", " -"), "tags:"]
-    lines += ["  - %s" % t for t in e["tags"]]
-    lines += ["---", "", "# %s" % e["title"], "", _badges(e) + " &nbsp; severity **%s** &nbsp; `%s`" % (e["severity"], e["id"]), ""]
-    lines += [e["summary"], "", "## Why", "", e["rationale"], ""]
+    lines = _front_matter(e)
+    lines += ["# %s" % e["title"], "",
+              "%s &nbsp; severity **%s** &nbsp; id `%s`" % (_badges(e), e["severity"], e["id"]), ""]
+    lines += ["## What to do", "", e["summary"], "", "## Why", "", e["rationale"], ""]
     lines += ["## Where it applies", "",
-              "| Hypervisor | Role | Product |", "|---|---|---|",
-              "| %s | %s | %s |" % (", ".join(HYP[h] for h in ap["hypervisors"]), ", ".join(ROLE[r] for r in ap["roles"]),
-                                   ", ".join(PROD[p] for p in ap["products"])), ""]
+              "| KVM | Xen | Containers | Host | Guest | SLE 11 | SLE 12 |", "|---|---|---|---|---|---|---|",
+              "| %s |" % " | ".join([_mark(h in ap["hypervisors"]) for h in ("kvm", "xen", "containers")] +
+                                   [_mark(r in ap["roles"]) for r in ("host", "guest")] +
+                                   [_mark(p in ap["products"]) for p in ("sle11", "sle12")]), ""]
+    if e["scope"] == "guest":
+        lines += ["kbcheck judges every libvirt guest of the host separately.", ""]
     lines += ["## Check by hand", "", _fence(e["manual"] or "# no manual check", "bash")]
     lines += ["## What kbcheck runs", "",
               "Probe `%s` (scope: %s%s). This is the exact code of the bundled runner; `kbcheck --list` shows the same hash." % (
                   e["code_hash"], e["scope"], ", from template `%s`" % e["template"]["name"] if e["template"] else ""), "",
               _fence(e["code"], "python")]
-    lines += ["Run just this check:", "", _fence("kbcheck --id %s" % e["id"], "bash")]
+    lines += ["Run just this check:", "", _fence("python3 kbcheck.pyz --id %s --show-fix" % e["id"], "bash")]
     lines += ["## Fix", ""]
     fix = e["fix"]
     for p in ("sle12", "sle11"):
         v = fix.get(p) or fix.get("all")
-        if v and p in ap["products"]:
-            lines.append('=== "%s"' % PROD[p])
-            lines.append("")
+        # Both tabs on every page, so the product chosen once stays chosen on the next page.
+        lines.append('=== "%s"' % PROD[p])
+        lines.append("")
+        if p not in ap["products"]:
+            lines.append(_indent("This entry does not apply to %s.\n" % PROD[p]))
+        elif v:
             lines.append(_indent(fix_block(v)))
-    lines += ["## Scenarios", "", "The host states kbcheck's test suite judges with this probe:", "",
-              "| Scenario | Host | Verdict |", "|---|---|---|"]
+        else:
+            lines.append(_indent("No fix is written for %s yet.\n" % PROD[p]))
+    lines += ["## What a failing host looks like", ""]
+    lines += _failing_md(e)
+    lines += ["### All test scenarios", "", "| Scenario | Host | Verdict |", "|---|---|---|"]
     lines += [_scenario_md(e, sc) for sc in e["scenarios"]]
     lines += ["", "## Source", ""]
     recs = model.recommendations
@@ -114,16 +204,30 @@ def entry_page(e, model):
     for rid in e["covers"]:
         r = recs[rid]
         lines.append("- [`%s`](../../coverage.md#%s) (%s): %s" % (rid, rid.lower().replace(".", ""), r["kind"], r["text"]))
+    for ref in e.get("references") or []:
+        lines.append("- %s" % ref)
     lines.append("")
-    lines.append("Defined in `%s`." % e["file"])
+    lines.append("Defined in `%s`; area [%s](index.md)." % (e["file"], area_title(e["area"])))
     return "\n".join(lines) + "\n"
 
 
 def area_page(area, entries):
-    lines = ["# %s" % area_title(area), "", "| Entry | What to do | Applies to | Covers |", "|---|---|---|---|"]
+    lines = ["---", "title: %s" % json.dumps(area_title(area)), "---", "",
+             "# %s" % area_title(area), "",
+             "%d %s, in the order of the guide." % (len(entries), "entry" if len(entries) == 1 else "entries"), "",
+             "| Section | Entry | What to do | Applies to | Severity |", "|---|---|---|---|---|"]
     for e in entries:
-        lines.append("| [%s](%s.md) | %s | %s | %s |" % (e["title"], e["id"], e["summary"].split("\n")[0].replace("|", "\\|"),
-                                                     _badges(e), ", ".join(e["covers"])))
+        lines.append("| %s | [%s](%s.md) | %s | %s | %s |" % (e["section"], _cell(e["title"]), e["id"],
+                                                            _cell(e["summary"]), _badges(e), e["severity"]))
+    return "\n".join(lines) + "\n"
+
+
+def areas_index(areas):
+    lines = ["---", "title: Browse by area", "---", "", "# Browse by area", "",
+             "The knowledge base follows the chapters of the guide.", "",
+             "| Area | Entries | First section |", "|---|---|---|"]
+    for area, es in areas:
+        lines.append("| [%s](%s/index.md) | %d | %s |" % (area_title(area), area, len(es), es[0]["section"]))
     return "\n".join(lines) + "\n"
 
 
@@ -140,27 +244,70 @@ def coverage_page(model):
     return "\n".join(lines) + "\n"
 
 
+def nav(areas, extra_pages, docs_dir):
+    """The site's navigation: areas, never single entries, so every page's sidebar stays small."""
+    def have(rel):
+        return rel in extra_pages or os.path.exists(os.path.join(docs_dir, rel))
+    out = [{"Home": "index.md"}]
+    out.append({"Browse": [{"All areas": "entries/index.md"}] +
+                [{area_title(a): "entries/%s/index.md" % a} for a, _ in areas]})
+    for title, rel in (("Tags", "tags.md"), ("Applicability matrix", "matrix.md"), ("Coverage", "coverage.md")):
+        if have(rel):
+            out.append({title: rel})
+    run = [{t: r} for t, r in (("CLI reference", "cli.md"), ("JSON output", "json-output.md")) if have(r)]
+    if run:
+        out.append({"Run kbcheck": run})
+    if have("contributing.md"):
+        out.append({"Contributing": "contributing.md"})
+    return out
+
+
 def write_docs(model, site_src, out_dir, catalog, extra_pages=None):
     """Copy the hand-written site/ and write every generated page into out_dir."""
     if os.path.isdir(out_dir):
         shutil.rmtree(out_dir)
     if os.path.isdir(site_src):
-        shutil.copytree(site_src, out_dir)
+        shutil.copytree(site_src, out_dir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     else:
         os.makedirs(out_dir)
     pages = {}
-    by_area = {}
-    for e in model.entries:
-        by_area.setdefault(e["area"], []).append(e)
-        pages["entries/%s/%s.md" % (e["area"], e["id"])] = entry_page(e, model)
-    for area, es in by_area.items():
+    areas = areas_in_guide_order(model)
+    for area, es in areas:
+        for e in es:
+            try:
+                pages["entries/%s/%s.md" % (e["area"], e["id"])] = entry_page(e, model)
+            except Exception as exc:  # a page that cannot render names its entry
+                raise SiteError("%s: the entry's page cannot be rendered: %s: %s" % (e["file"], type(exc).__name__, exc))
         pages["entries/%s/index.md" % area] = area_page(area, es)
+    pages["entries/index.md"] = areas_index(areas)
     pages["coverage.md"] = coverage_page(model)
     pages.update(extra_pages or {})
     for rel, text in pages.items():
         p = os.path.join(out_dir, rel)
         if not os.path.isdir(os.path.dirname(p)):
             os.makedirs(os.path.dirname(p))
-        with open(p, "w") as f:
+        with open(p, "w", encoding="utf-8") as f:
             f.write(text)
+    entry_files = dict(("entries/%s/%s.md" % (e["area"], e["id"]), e["file"]) for e in model.entries)
+    with open(os.path.join(out_dir, NAV_FILE), "w") as f:
+        json.dump({"nav": nav(areas, pages, out_dir), "entry_files": entry_files}, f, indent=1)
     return pages
+
+
+def run_mkdocs(docs, site_dir, config, strict=True, offline=False, schema=None):
+    """Run `mkdocs build`; -> (exit code, the warnings and errors it printed).
+
+    mkdocs' own -q hides warnings from --strict's count, so the build runs at normal verbosity and
+    only WARNING/ERROR lines are passed on (each names its page; site/hooks.py adds the entry's file)."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", config, "-d", site_dir]
+    if strict:
+        cmd.append("--strict")
+    env = dict(os.environ, KBGEN_DOCS_DIR=docs, NO_MKDOCS_2_WARNING="1", KBGEN_OFFLINE="true" if offline else "false")
+    if schema:
+        env["KBGEN_SCHEMA"] = schema
+    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    keep = [ln for ln in r.stdout.splitlines()
+            if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Error" in ln[:40]]
+    if r.returncode != 0 and not keep:
+        keep = r.stdout.strip().splitlines()[-15:]
+    return r.returncode, keep

@@ -1,0 +1,74 @@
+"""mkdocs hooks of the kbcheck site (listed under `hooks:` in mkdocs.yml; not copied into the docs).
+
+- navigation: areas only, never single entries, read from the .kbgen-nav.json that kbgen writes
+  into the docs directory (so the sidebar and the build time stay small with thousands of entries);
+- tags: the tags plugin accepts exactly the tags the entry schema allows (kb/entry.schema.json);
+- offline: the iframe-worker shim is served from the site itself, never from a CDN;
+- warnings about a generated entry page also name the entry's YAML file.
+"""
+import json
+import logging
+import os
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHIM = "assets/javascripts/iframe-worker-shim.js"
+NAV_FILE = ".kbgen-nav.json"
+
+_entry_files = {}
+
+
+def schema_tags(path=None):
+    path = path or os.environ.get("KBGEN_SCHEMA") or os.path.join(PROJECT, "kb", "entry.schema.json")
+    with open(path) as f:
+        schema = json.load(f)
+    return list(schema["properties"]["tags"]["items"]["enum"])
+
+
+class _NameTheEntry(logging.Filter):
+    """Append `(entry kb/<area>/<id>.yaml)` to any message that names a generated entry page."""
+
+    def filter(self, record):
+        if record.levelno >= logging.WARNING and _entry_files:
+            try:
+                msg = record.getMessage()
+            except Exception:
+                return True
+            for page, src in _entry_files.items():
+                if page in msg and src not in msg:
+                    record.msg = "%s (entry %s)" % (msg, src)
+                    record.args = ()
+                    break
+        return True
+
+
+@event_priority(100)
+def on_config(config):
+    docs = config["docs_dir"]
+    nav_file = os.path.join(docs, NAV_FILE)
+    if os.path.exists(nav_file):
+        with open(nav_file) as f:
+            data = json.load(f)
+        if not config.get("nav"):
+            config["nav"] = data["nav"]
+        _entry_files.clear()
+        _entry_files.update(data.get("entry_files") or {})
+        flt = _NameTheEntry()
+        for h in logging.getLogger("mkdocs").handlers:
+            if not any(isinstance(x, _NameTheEntry) for x in h.filters):
+                h.addFilter(flt)
+    # Tags: unknown tags fail the build (the tags plugin raises on the page that uses one).
+    from material.plugins.tags.structure.tag import Tag
+    for name, plugin in config["plugins"].items():
+        if name.endswith("tags") and hasattr(plugin, "config") and "tags_allowed" in plugin.config:
+            plugin.config["tags_allowed"] = set(Tag(t) for t in schema_tags())
+    # Offline: the shim is one of the build's own files (kbgen puts it there).
+    offline = config["plugins"].get("material/offline")
+    if offline is not None and offline.config.enabled:
+        if not os.path.exists(os.path.join(docs, SHIM)):
+            raise PluginError("the offline build needs %s in the docs directory: build with `kbgen build --offline`, "
+                              "which fetches it from the npm registry" % SHIM)
+        config["extra"]["polyfills"] = [SHIM]
+    return config
