@@ -1,4 +1,5 @@
 """The runner: selects entries, decides applicability, runs each probe isolated, and times it."""
+import threading
 import time
 
 from kbcheck.detect import ROLE_AXES, ROLE_LABELS
@@ -75,11 +76,22 @@ def call_probe(entry, host, dom=None):
         return [Result("error", "probe crashed: %s: %s%s" % (type(e).__name__, e, line), subject)]
 
 
-def run_entry(entry, host):
+def run_entry(entry, host, step=None):
+    """All results of one entry. `step(subject)` (the bounded runner's hook) is called before the
+    applicability test (subject None) and before each probe call; when it returns a Result, that
+    result stands in for the step (it timed out before) and the step is not run again."""
+    if step is not None:
+        r = step(None)
+        if r is not None:
+            return [r]
     reason = applicability(entry, host)
     if reason:
         return [Result("skip", reason)]
     if entry.scope != "guest":
+        if step is not None:
+            r = step(None)
+            if r is not None:
+                return [r]
         return call_probe(entry, host)
     try:
         doms = host.domains
@@ -90,33 +102,173 @@ def run_entry(entry, host):
     for name, origin, why in bad:
         results.append(Result("error", "cannot judge this guest: %s: %s" % (origin, why), name))
     for d in doms:
+        if step is not None:
+            r = step(d.name)
+            if r is not None:
+                results.append(r)
+                continue
         results.extend(call_probe(entry, host, d))
     if not results:
         results.append(Result("skip", "no libvirt guests found"))
     return results
 
 
-def run(entries, host, on_result=None, timeout=None):
-    """Run entries on host -> list of (entry, Result, seconds). `timeout`: per-probe deadline (seconds)."""
-    out = []
-    for e in entries:
-        t0 = time.time()
+def run(entries, host, on_result=None, timeout=None, total_timeout=None):
+    """Run entries on host -> list of (entry, Result, seconds).
+
+    `timeout`: deadline in seconds for each probe call and the reads it makes (None or 0: no
+    deadline, everything runs inline). `total_timeout`: bound for the whole run (default
+    max(120, 24 * timeout)). See kbcheck.timeouts for how a hung read is survived."""
+    if not timeout:
+        out = []
+        for e in entries:
+            t0 = time.time()
+            try:
+                rs = run_entry(e, host)
+            except Evidence as ex:
+                rs = [_evidence_result(ex, None)]
+            dt = time.time() - t0
+            for r in rs:
+                out.append((e, r, dt))
+                if on_result:
+                    on_result(e, r)
+        return out
+    return _BoundedRun(list(entries), host, on_result, float(timeout),
+                       float(total_timeout) if total_timeout else max(120.0, 24 * float(timeout))).run()
+
+
+class _Abandoned(Exception):
+    """Raised inside a worker the main thread has given up on: it stops quietly."""
+
+
+MAX_HUNG = 16  # threads left behind before the run stops judging (each one holds a blocked read)
+
+
+class _BoundedRun(object):
+    def __init__(self, entries, host, on_result, timeout, total):
+        from kbcheck.timeouts import Watched
+        self.entries = entries
+        self.host = host
+        self.on_result = on_result
+        self.timeout = timeout
+        self.total = total
+        if not isinstance(host.source, Watched):
+            host.source = Watched(host.source)
+        self.watched = host.source
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.gen = 0
+        self.current = None  # (entry index, step number, subject, start time) of the running step
+        self.next_entry = 0  # first entry whose results are not out yet
+        self.hung = {}  # (entry index, step number) -> Result standing in for it
+        self.out = []
+
+    # -- worker side ---------------------------------------------------------------------
+    def _work(self, gen, start):
         try:
-            rs = run_entry(e, host)
-        except Evidence as ex:
-            rs = [_evidence_result(ex, None)]
-        dt = time.time() - t0
-        for r in rs:
-            out.append((e, r, dt))
-            if on_result:
-                on_result(e, r)
-    return out
+            for i in range(start, len(self.entries)):
+                e = self.entries[i]
+                counter = [0]
+
+                def step(subject, i=i, counter=counter):
+                    counter[0] += 1
+                    key = (i, counter[0])
+                    with self.lock:
+                        if self.gen != gen:
+                            raise _Abandoned()
+                        if key in self.hung:
+                            return self.hung[key]
+                        self.current = (i, counter[0], subject, time.time())
+                    return None
+                t0 = time.time()
+                try:
+                    rs = run_entry(e, self.host, step)
+                except Evidence as ex:
+                    rs = [_evidence_result(ex, None)]
+                except _Abandoned:
+                    raise
+                except Exception as ex:  # a fact that crashed: this entry is an error, the run goes on
+                    rs = [Result("error", "not judged: %s: %s" % (type(ex).__name__, ex))]
+                dt = time.time() - t0
+                with self.lock:
+                    if self.gen != gen:
+                        return
+                    for r in rs:
+                        self.out.append((e, r, dt))
+                        if self.on_result:
+                            self.on_result(e, r)
+                    self.next_entry = i + 1
+                    self.current = None
+        except _Abandoned:
+            return
+        with self.lock:
+            if self.gen == gen:
+                self.done.set()
+
+    def _start(self, start):
+        t = threading.Thread(target=self._work, args=(self.gen, start), name="kbcheck-probes")
+        t.daemon = True
+        t.start()
+        return t
+
+    # -- main side -----------------------------------------------------------------------
+    def run(self):
+        t_start = time.time()
+        worker = self._start(0)
+        left_behind = 0
+        while True:
+            now = time.time()
+            if now - t_start >= self.total:
+                self._give_up("not judged: the run reached its time bound (%g s)" % self.total)
+                break
+            cur = self.current
+            wait = self.timeout if cur is None else cur[3] + self.timeout - now
+            wait = max(0.001, min(wait, t_start + self.total - now))
+            if self.done.wait(wait):
+                break
+            with self.lock:
+                if self.done.is_set():
+                    break
+                if self.current is not cur or cur is None or time.time() - cur[3] < self.timeout:
+                    continue  # it moved on meanwhile
+                i, n, subject, _ = cur
+                what = self.watched.busy.get(worker.ident)
+                if what:
+                    msg = "timed out reading %s (no answer within %g s)" % (what, self.timeout)
+                    self.watched.poison(what, "timed out reading it earlier in this run (no answer within %g s)"
+                                        % self.timeout)
+                else:
+                    msg = "timed out: the probe did not finish within %g s" % self.timeout
+                self.hung[(i, n)] = Result("error", msg, subject)
+                self.gen += 1  # the worker is abandoned: it stops at its next step, if it ever gets there
+                self.current = None
+            left_behind += 1
+            if left_behind >= MAX_HUNG:
+                self._give_up("not judged: %d reads or probes hung already; the host does not answer" % left_behind)
+                break
+            worker = self._start(i)
+        return self.out
+
+    def _give_up(self, message):
+        with self.lock:
+            self.gen += 1  # whatever is running now may never come back
+            for i in range(self.next_entry, len(self.entries)):
+                e = self.entries[i]
+                r = Result("error", message)
+                self.out.append((e, r, 0.0))
+                if self.on_result:
+                    self.on_result(e, r)
+            self.next_entry = len(self.entries)
 
 
 def summary(results):
     s = dict((k, 0) for k in ("pass", "fail", "warn", "info", "skip", "error"))
+    limited = 0
     for _, r, _ in results:
         s[r.status] += 1
+        if r.status == "skip" and r.message.startswith("needs root"):
+            limited += 1
+    s["needs_root"] = limited  # skips because this run lacked privileges (additive key)
     return s
 
 

@@ -1,0 +1,79 @@
+"""Deadlines: no probe and no read may hang a run.
+
+A read from a live host can block for good: a FIFO swapped in for a file, a hung NFS mount that
+holds guest images, a libvirt daemon that accepts and never answers. Python cannot interrupt such
+a call, and a thread cannot be killed. So the runner (runner.run with a timeout) works like this:
+
+  * the probes run in one worker thread; the main thread only watches the clock. The fast path
+    costs one thread per run and a lock per probe call, nothing per read;
+  * every read goes through Watched, a thin proxy over the run's Source that notes, per thread,
+    which path is being read;
+  * when a probe call passes its deadline, the main thread abandons that worker (a daemon
+    thread: it may never return), records an `error` result "timed out reading PATH" (or "did
+    not finish") for that call, poisons the path so that every later read of it fails at once
+    with the same reason, and starts a fresh worker at the next call;
+  * the whole run has a bound as well; what is left when it is reached becomes `error` results
+    ("not judged: ..."), never silently dropped.
+"""
+import threading
+
+from kbcheck.errors import Unreadable
+from kbcheck.sources.base import Source
+
+_get_ident = threading.get_ident
+
+
+class Watched(Source):
+    """A pass-through Source that remembers what each thread is reading and refuses poisoned paths."""
+
+    def __init__(self, base):
+        Source.__init__(self)
+        self.base = base
+        self.kind = base.kind
+        self.label = base.label
+        self.notices = base.notices  # the same list: notices added later still reach the report
+        self.busy = {}  # thread ident -> what it is reading now
+        self.poisoned = {}  # what -> reason
+
+    def poison(self, what, reason):
+        self.poisoned[what] = reason
+
+    def _call(self, what, fn, *args):
+        if self.poisoned and what in self.poisoned:
+            raise Unreadable(what, self.poisoned[what])
+        me = _get_ident()
+        prev = self.busy.get(me)
+        self.busy[me] = what
+        try:
+            return fn(*args)
+        finally:
+            self.busy[me] = prev
+
+    def read_text(self, path):
+        return self._call(path, self.base.read_text, path)
+
+    def read_bytes(self, path, limit):
+        return self._call(path, self.base.read_bytes, path, limit)
+
+    def listdir(self, path):
+        return self._call(path, self.base.listdir, path)
+
+    def exists(self, path):
+        return self._call(path, self.base.exists, path)
+
+    def command(self, name):
+        return self._call(name, self.base.command, name)
+
+    def domains(self):
+        return self._call("libvirt guests", self.base.domains)
+
+    def capabilities(self):
+        return self._call("host capabilities", self.base.capabilities)
+
+    def close(self):
+        self.base.close()
+
+    def __getattr__(self, name):
+        if name == "base":
+            raise AttributeError(name)
+        return getattr(self.base, name)
