@@ -98,13 +98,23 @@ class Host(object):
         return t.strip() if t is not None else None
 
     def exists(self, path):
+        """True when the path exists; False when it does not or the source never collected it."""
         try:
             return self.read(path) is not None or self.source.listdir(path) is not None
+        except NotCollected:
+            return False
         except Evidence:
             return True
 
     def listdir(self, path):
         return self.source.listdir(path) or []
+
+    def _optional(self, path):
+        """value(path), or None when the source never collected it (a detail, not the verdict)."""
+        try:
+            return self.value(path)
+        except NotCollected:
+            return None
 
     def parse(self, path, parser):
         """Parse a file with a parser; None when absent; Unreadable (an error result) when garbled."""
@@ -301,8 +311,8 @@ class Host(object):
                     cur, avail = kernel.scheduler(line)
                 except ParseError:
                     raise Unreadable(base + "/queue/scheduler", "cannot parse %r" % line)
-            rot = self.value(base + "/queue/rotational")
-            rem = self.value(base + "/removable")
+            rot = self._optional(base + "/queue/rotational")
+            rem = self._optional(base + "/removable")
             out.append({"name": name, "scheduler": cur, "schedulers": avail,
                         "rotational": rot == "1" if rot is not None else None,
                         "removable": rem == "1",
