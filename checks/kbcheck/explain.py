@@ -17,6 +17,8 @@ def fix_text(entry, era):
         if v.get(key):
             out.append("# %s" % label)
             out.append(v[key].rstrip())
+    if v.get("files"):
+        out.append("# changes: %s" % ", ".join(v["files"]))
     if v.get("needs") and v["needs"] != "none":
         out.append("# then: %s" % {"reboot": "reboot the host", "guest-restart": "restart the guest",
                                      "service-restart": "restart the service"}.get(v["needs"], v["needs"]))
@@ -30,16 +32,34 @@ def _wrap(text, indent="  "):
                        for p in paras)
 
 
+HYPERVISOR_NAMES = {"kvm": "KVM", "xen": "Xen", "containers": "container"}
+SCOPES = {"host": "judged once for the whole machine", "guest": "judged once per libvirt guest"}
+
+
+def _and(words):
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def applies_text(e):
+    ap = e.data.get("applies", {})
+    hyps = [HYPERVISOR_NAMES.get(h, h) for h in ap.get("hypervisors") or ["kvm", "xen", "containers"]]
+    roles = ap.get("roles") or ["host", "guest"]
+    prods = [PRODUCT_NAMES.get(p, p) for p in ap.get("products") or ["sle11", "sle12"]]
+    who = _and("%s %ss" % (_and(hyps), r) for r in roles)
+    newer = " (newer products are judged by the SLE 12 rules)" if "SLE 12" in prods else ""
+    return "%s running %s%s; %s" % (who, _and(prods), newer, SCOPES.get(e.scope, "scope " + e.scope))
+
+
 def render(e, catalog):
+    """The terminal page of one entry: what, why, where it applies, how to check, the fix per
+    product, and which probe (by hash) judges it."""
     d = e.data
-    ap = d.get("applies", {})
     recs = catalog.recommendations
     lines = ["%s: %s" % (e.id, e.title), "=" * min(100, len(e.id) + len(e.title) + 2), ""]
-    lines.append("Guide section %s; covers %s; severity %s; tags %s" % (
-        e.section, ", ".join(e.covers), e.severity, ", ".join(e.tags)))
-    lines.append("Applies to: %s; %s; %s" % (
-        ", ".join(ap.get("hypervisors", [])), ", ".join(ap.get("roles", [])),
-        ", ".join(PRODUCT_NAMES.get(p, p) for p in ap.get("products", []))))
+    lines.append("Guide section %s; severity %s; tags %s" % (e.section, e.severity, ", ".join(e.tags)))
     lines.append("")
     lines.append("What to do")
     lines.append(_wrap(d.get("summary", "")))
@@ -47,19 +67,40 @@ def render(e, catalog):
     lines.append("Why")
     lines.append(_wrap(d.get("rationale", "")))
     lines.append("")
-    for rid in e.covers:
-        if rid in recs:
-            lines.append("  %s (%s, %s): %s" % (rid, recs[rid].get("kind"), recs[rid].get("section"), recs[rid].get("text")))
+    covered = [rid for rid in e.covers]
+    if covered:
+        lines.append("Guide recommendations covered")
+        for rid in covered:
+            r = recs.get(rid)
+            if r:
+                lines.append(textwrap.fill("%s (%s, section %s): %s" % (rid, r.get("kind"), r.get("section"), r.get("text")),
+                                           96, initial_indent="  ", subsequent_indent="    "))
+            else:
+                lines.append("  %s" % rid)
+        lines.append("")
+    lines.append("Applies to")
+    lines.append(textwrap.fill(applies_text(e), 96, initial_indent="  ", subsequent_indent="  "))
     lines.append("")
     lines.append("Check by hand")
     lines.append(textwrap.indent((d.get("manual") or "").rstrip(), "  $ ") if d.get("manual") else "  (no manual check)")
     lines.append("")
-    for era in ("sle11", "sle12", "all"):
+    fix = d.get("fix") or {}
+    eras = [x for x in ("sle11", "sle12") if fix.get(x)]
+    variants = [(x, PRODUCT_NAMES[x]) for x in eras]
+    if fix.get("all"):
+        variants.append(("all", "other products" if eras else "all products"))
+    if not variants:
+        lines.append("Fix")
+        lines.append("  (this entry gives advice; it has no fix to apply)")
+        lines.append("")
+    for era, label in variants:
         t = fix_text(e, era)
-        if t and (era != "all" or not any(fix_text(e, x) for x in ("sle11", "sle12"))):
-            lines.append("Fix (%s)" % PRODUCT_NAMES[era])
+        if t:
+            lines.append("Fix (%s)" % label)
             lines.append(textwrap.indent(t.rstrip(), "  "))
             lines.append("")
-    lines.append("Probe %s (scope %s), from %s" % (e.code_hash[:12], e.scope, e.source_file))
-    lines.append("Run just this check: kbcheck --id %s" % e.id)
+    lines.append("Probe")
+    lines.append("  hash %s (scope %s), written in %s; knowledge base %s" % (
+        e.code_hash[:12] or "-", e.scope, e.source_file, catalog.version))
+    lines.append("  run just this check: kbcheck --id %s    fix script: kbcheck fix --id %s --script FILE" % (e.id, e.id))
     return "\n".join(lines) + "\n"

@@ -277,6 +277,8 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
     reboot = []
     guests = []
     services = []
+    manual_reboot = []
+    manual_guests = []
     total = len(steps)
     for n, (e, v, guest, rs) in enumerate(steps, 1):
         label = e.id + (" [%s]" % guest if guest else "")
@@ -318,10 +320,15 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
             left = sorted(set(w for w in re.findall(r"\b[A-Z]+\b", stripped) if w in PLACEHOLDERS))
             if left:
                 reason = "replace %s with the right value first" % ", ".join(left)
+        needs = v.get("needs") or "none"
         if reason:
             out.append("# NOT RUN (%s); edit and uncomment to apply:" % reason)
             out.append(_comment(code, "#   "))
             out.append("")
+            if needs == "reboot":
+                manual_reboot.append(label)
+            elif needs == "guest-restart":
+                manual_guests.append(guest or "the guests of %s" % e.id)
             continue
         out.append("kb_step %d %s %s" % (n, _quote(label), _quote(e.title)))
         rooted = ['"$%s"%s' % (ROOT_VAR, _quote(p)) for p in backups]
@@ -334,7 +341,6 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
         out.append("kb_end $? %s" % _quote(label))
         out.append("else kb_end 1 %s; fi" % _quote(label))
         out.append("")
-        needs = v.get("needs") or "none"
         if needs == "reboot" and e.id not in reboot:
             reboot.append(e.id)
         elif needs == "guest-restart":
@@ -356,7 +362,18 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
     if services:
         tail.append("Restart the services named in these steps: %s" % ", ".join(services))
     if not tail:
-        tail.append("Nothing needs a reboot or a guest restart.")
+        tail.append("Nothing this script changed needs a reboot or a guest restart.")
+    if manual_reboot or manual_guests:
+        later = []
+        if manual_reboot:
+            later.append("reboot the host (%s)" % ", ".join(manual_reboot))
+        if manual_guests:
+            seen = []
+            for g in manual_guests:
+                if g not in seen:
+                    seen.append(g)
+            later.append("restart these guests: %s" % ", ".join(seen))
+        tail.append("After the steps marked NOT RUN, once you have done them by hand: %s" % "; ".join(later))
     tail.append("Then check again: kbcheck")
     for t in tail:
         out.append("echo %s" % _quote(t))
