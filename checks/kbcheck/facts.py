@@ -203,22 +203,25 @@ class Host(object):
         """{'cpus': logical CPUs, 'cores': physical cores, 'sockets': packages}.
 
         From /sys/devices/system/cpu (online CPUs' topology), else /proc/cpuinfo."""
-        online = self.value("/sys/devices/system/cpu/online")
         ids = None
-        if online:
-            try:
-                ids = kernel.cpulist(online)
-            except ParseError:
-                ids = None
-        if ids is None:
-            names = [n for n in self.listdir("/sys/devices/system/cpu") if re.match(r"^cpu\d+$", n)]
-            ids = sorted(int(n[3:]) for n in names) or None
+        try:
+            online = self.value("/sys/devices/system/cpu/online")
+            if online:
+                try:
+                    ids = kernel.cpulist(online)
+                except ParseError:
+                    ids = None
+            if ids is None:
+                names = [n for n in self.listdir("/sys/devices/system/cpu") if re.match(r"^cpu\d+$", n)]
+                ids = sorted(int(n[3:]) for n in names) or None
+        except NotCollected:
+            ids = None  # an archive without sysfs: /proc/cpuinfo below
         cores, sockets = set(), set()
         if ids:
             for i in ids:
                 base = "/sys/devices/system/cpu/cpu%d/topology/" % i
-                pkg = self.value(base + "physical_package_id")
-                core = self.value(base + "core_id")
+                pkg = self._optional(base + "physical_package_id")
+                core = self._optional(base + "core_id")
                 if pkg is None or core is None:
                     cores, sockets = set(), set()
                     break
