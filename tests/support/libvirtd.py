@@ -254,8 +254,8 @@ def system_libvirtd(timeout=30.0, cleanup_prefix=TEST_PREFIX, log_dir=None, tcg_
                 d.stop()
             except Exception as e:
                 errors.append("%s stop: %s" % (d.name, e))
-        if own_log_dir and not errors:
-            shutil.rmtree(log_dir, ignore_errors=True)
+        if own_log_dir and not errors and sys.exc_info()[0] is None:
+            shutil.rmtree(log_dir, ignore_errors=True)  # kept when anything failed
         if errors and sys.exc_info()[0] is None:  # do not mask the block's own error
             raise DaemonError("; ".join(errors))
 
