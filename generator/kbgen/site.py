@@ -164,9 +164,10 @@ def _mark(flag):
 def entry_page(e, model):
     ap = e["applies"]
     lines = _front_matter(e)
-    lines += ["# %s" % e["title"], "",
+    # The first paragraph is what search results show: make it the advice itself.
+    lines += ["# %s" % e["title"], "", "**What to do:** " + e["summary"], "",
               "%s &nbsp; severity **%s** &nbsp; id `%s`" % (_badges(e), e["severity"], e["id"]), ""]
-    lines += ["## What to do", "", e["summary"], "", "## Why", "", e["rationale"], ""]
+    lines += ["## Why", "", e["rationale"], ""]
     lines += ["## Where it applies", "",
               "| KVM | Xen | Containers | Host | Guest | SLE 11 | SLE 12 |", "|---|---|---|---|---|---|---|",
               "| %s |" % " | ".join([_mark(h in ap["hypervisors"]) for h in ("kvm", "xen", "containers")] +
