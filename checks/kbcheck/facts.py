@@ -408,6 +408,18 @@ class Host(object):
         line = (g.get("GRUB_CMDLINE_XEN", "") + " " + g.get("GRUB_CMDLINE_XEN_DEFAULT", "")).strip()
         return kernel.cmdline(line), "/etc/default/grub"
 
+    @cached
+    def xen_running_cmdline(self):
+        """The running Xen hypervisor's command line (Cmdline) from `xl info` (xen_commandline),
+        or None when that output is not available (an offline root has none; a supportconfig or
+        a live host may)."""
+        try:
+            info = self.command("xl info")
+        except Evidence:
+            return None
+        m = re.search(r"^xen_commandline\s*:\s*(.*)$", info or "", re.M)
+        return kernel.cmdline(m.group(1)) if m else None
+
     # -- libvirt -----------------------------------------------------------------------
     @cached
     def _domains(self):
