@@ -76,6 +76,9 @@ def render(results, host_info, summary, color=False, verbose=False, notices=(), 
         parts.append(_paint("%d %s" % (summary.get(k, 0), k), k, color and summary.get(k, 0) > 0))
     entries = len(set(e.id for e, _, _ in results))
     out.append("%s  (%d entries, %d results)" % (", ".join(parts), entries, len(results)))
+    if summary.get("needs_root"):
+        out.append("%d result(s) limited by privileges (needs root): run as root to judge them"
+                   % summary["needs_root"])
     if not verbose:
         out.append("pass and skip results are hidden; -v shows them")
     return "\n".join(out) + "\n"

@@ -23,6 +23,14 @@ def _with_libvirt(base, args, required_uri):
 
 
 def make_source(args):
+    source = _make_source(args)
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        source.notices.append("not running as root: what only root may read is skipped (\"needs root\"); "
+                              "run as root for a full judgement")
+    return source
+
+
+def _make_source(args):
     connect = getattr(args, "connect", None)
     if getattr(args, "root", None) and getattr(args, "supportconfig", None):
         raise UsageError("--root and --supportconfig exclude each other")
