@@ -170,6 +170,9 @@ def _check(args, cat, chosen, source, host):
         if i not in waived:
             summ[r.status] += 1
     summ["waived"] = len(waived)
+    # results this run could not judge for lack of privileges (skip "needs root ..."): trust+live, additive
+    summ["needs_root"] = sum(1 for i, (_, r, _) in enumerate(results)
+                             if i not in waived and r.status == "skip" and r.message.startswith("needs root"))
     return results, waived, summ, notices, {"started": t0, "ended": t1, "seconds": t1 - t0}
 
 
