@@ -54,3 +54,50 @@ def test_no_errors_on_corpus_domains(tmp_path, model, catalog_data, hostkind):
             if r.status == "error" and "cannot judge this guest" not in r.message:
                 bad.append("%s: %s: %s" % (e["id"], r.subject, r.message))
     assert not bad, "\n".join(bad[:40])
+
+
+def test_hugepage_demand_splits_by_page_and_cell():
+    from kbcheck.parsers import domain
+    xml = ("<domain type='kvm'><name>g</name><memory unit='GiB'>4</memory>"
+           "<memoryBacking><hugepages><page size='1' unit='G' nodeset='0'/><page size='2048' unit='KiB'/>"
+           "</hugepages></memoryBacking><cpu><numa><cell id='0' cpus='0' memory='1' unit='GiB'/>"
+           "<cell id='1' cpus='1' memory='3' unit='GiB'/></numa></cpu></domain>")
+    d = domain.parse(xml)
+    assert d.hugepage_demand(2048) == {1048576: 1048576, 2048: 3145728}
+    plain = domain.parse("<domain type='kvm'><name>p</name><memory>1048576</memory>"
+                         "<memoryBacking><hugepages/></memoryBacking></domain>")
+    assert plain.hugepage_demand(2048) == {2048: 1048576}
+    assert domain.parse("<domain type='kvm'><name>n</name></domain>").hugepage_demand(2048) == {}
+
+
+def test_cmdline_hugepage_pools():
+    from kbcheck.parsers import kernel
+    assert kernel.cmdline("hugepages=512 hugepagesz=1G hugepages=4").hugepage_pools(2048) == {2048: 512, 1048576: 4}
+    assert kernel.cmdline("default_hugepagesz=1G hugepages=8").hugepage_pools(2048) == {1048576: 8}
+    assert kernel.cmdline("quiet hugepagesz=bogus").hugepage_pools(2048) == {}
+
+
+def test_xen_running_cmdline_from_xl_info():
+    from kbcheck.errors import NotCollected
+    from kbcheck.facts import Host
+    from kbcheck.sources.base import Source
+
+    class Fake(Source):
+        def __init__(self, info):
+            Source.__init__(self)
+            self.info = info
+
+        def read_text(self, path):
+            return None
+
+        def listdir(self, path):
+            return None
+
+        def command(self, name):
+            if self.info is None:
+                raise NotCollected(name, "not here")
+            return self.info
+
+    info = "host                   : xen1\nxen_commandline        : dom0_mem=4G,max:4G loglvl=all\ncc_compiler : gcc\n"
+    assert Host(Fake(info)).xen_running_cmdline.get("dom0_mem") == "4G,max:4G"
+    assert Host(Fake(None)).xen_running_cmdline is None
