@@ -23,7 +23,11 @@ def _with_libvirt(base, args, required_uri):
 
 
 def make_source(args):
-    source = _make_source(args)
+    from kbcheck.errors import Evidence
+    try:
+        source = _make_source(args)
+    except Evidence as e:  # an archive that cannot be opened: a usage error, one line, exit 2
+        raise UsageError(" ".join(("%s: %s" % (e.path, e.reason)).split()))
     if hasattr(os, "geteuid") and os.geteuid() != 0:
         source.notices.append("not running as root: what only root may read is skipped (\"needs root\"); "
                               "run as root for a full judgement")
