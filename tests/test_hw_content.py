@@ -79,3 +79,30 @@ def test_hw_probes_give_no_error_on_the_domain_corpus(model, catalog_data, corpu
                 bad.append("%s %s: %s" % (entry.id, r.subject, r.message))
     assert judged > n
     assert not bad, "\n".join(bad[:30])
+
+
+def test_image_header_parser_reads_qcow2_fields_and_magics():
+    from kbcheck.errors import ParseError
+    from kbcheck.parsers.image import header
+    from kbgen.scenarios import image_bytes
+    h = header(image_bytes({"size": "64G", "backing": "base.raw", "lazy_refcounts": True, "cluster_size": 131072}))
+    assert h["format"] == "qcow2" and h["version"] == 3 and h["size"] == 64 << 30
+    assert h["cluster_size"] == 131072 and h["lazy_refcounts"] and h["backing_file"] == "base.raw"
+    h2 = header(image_bytes({"version": 2, "encrypted": "aes"}))
+    assert h2["version"] == 2 and h2["crypt_method"] == 1 and h2["backing_file"] is None
+    assert header(image_bytes({"format": "vmdk"})) == {"format": "vmdk"}
+    assert header(b"\x00" * 512) == {"format": "raw"}
+    with pytest.raises(ParseError):
+        header(b"QFI\xfb\x00\x00\x00\x03")
+
+
+def test_host_image_header_block_device_and_garbage_are_unreadable(tmp_path):
+    from kbcheck.errors import Unreadable
+    from kbcheck.facts import Host
+    from kbcheck.sources.root import RootSource
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "bad.qcow2").write_bytes(b"QFI\xfb\x00\x00")
+    host = Host(RootSource(str(tmp_path)))
+    assert host.image_header("/img/none.qcow2") is None
+    with pytest.raises(Unreadable):
+        host.image_header("/img/bad.qcow2")

@@ -10,6 +10,7 @@ from kbcheck import detect
 from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
 from kbcheck.parsers import capabilities as caps_parser
 from kbcheck.parsers import domain as domain_parser
+from kbcheck.parsers import image as image_parser
 from kbcheck.parsers import grub, kernel
 
 
@@ -88,6 +89,22 @@ class Host(object):
             except NotImplementedError:
                 v = _Raise(NotCollected(path, "this source cannot read file contents as bytes"))
             self._bytes[key] = v
+        if isinstance(v, _Raise):
+            raise v.exc
+        return v
+
+    def image_header(self, path):
+        """The header facts of a disk image file (kbcheck.parsers.image.header), None when the file
+        does not exist. Reads the first 64 KiB only. Archives raise NotCollected; a block device
+        or a garbled qcow2 header raises Unreadable."""
+        key = ("image", path)
+        if key not in self._bytes:
+            data = self.read_bytes(path, 65536)
+            try:
+                self._bytes[key] = image_parser.header(data) if data is not None else None
+            except ParseError as e:
+                self._bytes[key] = _Raise(Unreadable(path, "not a usable image header: %s" % e))
+        v = self._bytes[key]
         if isinstance(v, _Raise):
             raise v.exc
         return v
