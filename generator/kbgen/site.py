@@ -177,7 +177,7 @@ def entry_page(e, model):
         lines += ["kbcheck judges every libvirt guest of the host separately.", ""]
     lines += ["## Check by hand", "", _fence(e["manual"] or "# no manual check", "bash")]
     lines += ["## What kbcheck runs", "",
-              "Probe `%s` (scope: %s%s). This is the exact code of the bundled runner; `kbcheck --list` shows the same hash." % (
+              "Probe `%s` (scope: %s%s). This is the exact code the bundled runner carries under the same hash." % (
                   e["code_hash"], e["scope"], ", from template `%s`" % e["template"]["name"] if e["template"] else ""), "",
               _fence(e["code"], "python")]
     lines += ["Run just this check:", "", _fence("python3 kbcheck.pyz --id %s --show-fix" % e["id"], "bash")]
@@ -307,8 +307,8 @@ def run_mkdocs(docs, site_dir, config, strict=True, offline=False, schema=None):
     if schema:
         env["KBGEN_SCHEMA"] = schema
     r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
-    keep = [ln for ln in r.stdout.splitlines()
-            if ln.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Error" in ln[:40]]
+    # everything but INFO/DEBUG chatter: warnings, errors and the lines that continue them
+    keep = [ln for ln in r.stdout.splitlines() if ln.strip() and not ln.startswith(("INFO", "DEBUG"))]
     if r.returncode != 0 and not keep:
         keep = r.stdout.strip().splitlines()[-15:]
     return r.returncode, keep

@@ -1,0 +1,147 @@
+"""The site build without a browser: strict failures name the entry, tags come from the schema,
+every rendered entry page shows the bundled runner's probe hash, the offline build stays local."""
+import glob
+import html
+import json
+import os
+import re
+import shutil
+import sys
+
+import pytest
+
+from kbgen import model as model_mod
+from kbgen import site as site_mod
+from kbgen.cli import build
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KSM = "ksm-merge-across-nodes"
+
+
+def temp_kb(tmp_path):
+    kb = os.path.join(str(tmp_path), "kb")
+    shutil.copytree(os.path.join(ROOT, "kb"), kb)
+    return kb
+
+
+def add_to_summary(path, words):
+    """Put `words` at the start of the entry's summary, whatever YAML style the summary uses."""
+    lines = open(path).read().splitlines(True)
+    for i, line in enumerate(lines):
+        if line.startswith("summary:"):
+            rest = line[len("summary:"):].strip()
+            if rest in (">", "|", ">-", "|-", ">+", "|+"):
+                indent = re.match(r"\s*", lines[i + 1]).group(0)
+                lines.insert(i + 1, "%s%s\n" % (indent, words))
+                if rest.startswith("|"):
+                    lines.insert(i + 2, "\n")
+            else:
+                lines[i] = "summary: %s\n" % json.dumps("%s %s" % (words, rest.strip("'\"")))
+            break
+    else:
+        raise AssertionError("no summary in %s" % path)
+    open(path, "w").write("".join(lines))
+
+
+def failing_build(tmp_path, kb, capsys):
+    m = model_mod.load(kb)
+    with pytest.raises(SystemExit):
+        build(m, os.path.join(str(tmp_path), "out"), site=True, quiet=True)
+    return capsys.readouterr().err
+
+
+def test_broken_link_fails_the_build_and_names_the_entry(tmp_path, capsys):
+    kb = temp_kb(tmp_path)
+    add_to_summary(os.path.join(kb, "memory", KSM + ".yaml"), "See [the missing page](no-such-page.md).")
+    err = failing_build(tmp_path, kb, capsys)
+    assert "no-such-page.md" in err
+    assert "kb/memory/%s.yaml" % KSM in err, err
+
+
+def test_unknown_tag_fails_the_site_build_and_names_the_entry(tmp_path, built_site):
+    """The model rejects unknown tags first; the site's own allow list is the second line of defence."""
+    docs = os.path.join(str(tmp_path), "docs")
+    shutil.copytree(built_site["docs"], docs)
+    page = glob.glob(os.path.join(docs, "entries", "*", KSM + ".md"))[0]
+    text = open(page).read().replace("tags:\n", "tags:\n  - not-a-schema-tag\n", 1)
+    open(page, "w").write(text)
+    rc, said = site_mod.run_mkdocs(docs, os.path.join(str(tmp_path), "site"), os.path.join(ROOT, "mkdocs.yml"))
+    assert rc != 0
+    out = "\n".join(said)
+    assert "not-a-schema-tag" in out and KSM in out, out
+
+
+def test_unknown_tag_in_kb_is_refused_with_the_file(tmp_path, capsys):
+    from kbgen.cli import main
+    kb = temp_kb(tmp_path)
+    p = os.path.join(kb, "memory", KSM + ".yaml")
+    text = open(p).read()
+    open(p, "w").write(re.sub(r"^tags: \[", "tags: [not-a-schema-tag, ", text, count=1, flags=re.M))
+    assert main(["--kb", kb, "build", "--out", os.path.join(str(tmp_path), "out")]) == 2
+    assert "kb/memory/%s.yaml" % KSM in capsys.readouterr().err
+
+
+def test_a_page_that_cannot_render_names_its_entry(tmp_path, capsys, monkeypatch, model):
+    real = site_mod.entry_page
+
+    def broken(e, m):
+        if e["id"] == KSM:
+            raise KeyError("fix")
+        return real(e, m)
+    monkeypatch.setattr(site_mod, "entry_page", broken)
+    with pytest.raises(SystemExit):
+        build(model, os.path.join(str(tmp_path), "out"), site=False, quiet=True)
+    err = capsys.readouterr().err
+    assert "kb/memory/%s.yaml" % KSM in err and "cannot be rendered" in err, err
+    assert "Traceback" not in err
+
+
+def test_allowed_tags_are_the_schema_enum():
+    sys.path.insert(0, os.path.join(ROOT, "site"))
+    try:
+        import hooks
+    finally:
+        sys.path.pop(0)
+    schema = json.load(open(os.path.join(ROOT, "kb", "entry.schema.json")))
+    assert hooks.schema_tags() == schema["properties"]["tags"]["items"]["enum"]
+
+
+def test_every_rendered_entry_page_shows_the_bundled_probe_hash(built_site, model):
+    import zipfile
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import test_drift
+    with zipfile.ZipFile(built_site["pyz"]) as z:
+        cat = json.loads(z.read("kbcheck/_catalog.json"))
+    listed = test_drift.list_hashes(built_site["pyz"])  # empty if `kbcheck --list` stops showing hashes
+    problems = []
+    for e in cat["entries"]:
+        path = os.path.join(built_site["site"], "entries", e["area"], e["id"] + ".html")
+        if not os.path.exists(path):
+            problems.append("%s: no page" % e["id"])
+            continue
+        page = open(path, encoding="utf-8").read()
+        shown = re.findall(r"Probe <code>([0-9a-f]{16})</code>", page)
+        if shown != [e["code_hash"]]:
+            problems.append("%s: page shows %s, runner carries %s" % (e["id"], shown, e["code_hash"]))
+        blocks = re.findall(r'Probe <code>.*?<div class="(?:language-python )?highlight"><pre>(.*?)</pre></div>', page, re.S)
+        code = html.unescape(re.sub(r"<[^>]+>", "", blocks[0])) if blocks else ""
+        if code.strip("\n") != e["code"].strip("\n"):
+            problems.append("%s: the rendered probe code differs from the runner's" % e["id"])
+        if listed and listed.get(e["id"]) != e["code_hash"][:12]:
+            problems.append("%s: kbcheck --list shows %s" % (e["id"], listed.get(e["id"])))
+    assert problems == []
+
+
+def test_offline_build_references_nothing_remote(tmp_path, model):
+    paths = build(model, str(tmp_path), site=True, quiet=True, offline=True)
+    site = paths["site"]
+    assert os.path.exists(os.path.join(site, "assets", "javascripts", "iframe-worker-shim.js"))
+    assert os.path.exists(os.path.join(site, "search", "search_index.js"))
+    # resources a page loads (links to other sites are fine: they are not requested)
+    remote = re.compile(r"""(?:\bsrc=|<link\b[^>]*\bhref=)["'](?:https?:)?//""")
+    bad = []
+    for p in glob.glob(os.path.join(site, "**", "*.html"), recursive=True):
+        for m in remote.finditer(open(p, encoding="utf-8").read()):
+            bad.append("%s: %s" % (os.path.relpath(p, site), m.group(0)))
+    assert bad == []
+    assert not glob.glob(os.path.join(ROOT, "site", "**", "iframe-worker*"), recursive=True)  # never committed
