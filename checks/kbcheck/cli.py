@@ -265,6 +265,9 @@ def main(argv=None):
             return cmd_explain(argv[1:])
         if argv and argv[0] == "fix":
             return cmd_fix(argv[1:])
+        if argv and argv[0] == "report":
+            from kbcheck.fleet import main as report_main
+            return report_main(argv[1:])
         return run(argv)
     except UsageError as e:
         sys.stderr.write("kbcheck: %s\n" % e)
