@@ -34,6 +34,8 @@ def _normalise(out, default_subject):
         return [Result("error", "the probe returned no result", default_subject)]
     if isinstance(out, Result):
         out = [out]
+    if not isinstance(out, (list, tuple)):
+        return [Result("error", "the probe returned %r instead of a result" % (out,), default_subject)]
     results = []
     for r in out:
         if not isinstance(r, Result):
