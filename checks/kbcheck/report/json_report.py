@@ -29,5 +29,30 @@ def document(results, host_info, summary, kb_version=None, notices=(), waived=No
 
 
 def render(results, host_info, summary, kb_version=None, notices=(), waived=None):
-    return json.dumps(document(results, host_info, summary, kb_version, notices, waived),
-                      indent=2, sort_keys=False) + "\n"
+    """The document with two-space indentation, each result on a line of its own. (json.dumps
+    with indent= falls back to the pure-Python encoder, ten times slower on a host with a thousand
+    guests; one compact line per result keeps the C encoder, encodes each entry's own fields once,
+    and stays easy to grep.) Same content as document()."""
+    waived = waived or {}
+    doc = document([], host_info, summary, kb_version, notices)
+    heads = {}
+    rows = []
+    dumps = json.dumps
+    for i, (e, r, _) in enumerate(results):
+        head = heads.get(e.id)
+        if head is None:
+            head = heads[e.id] = dumps({"id": e.id, "title": e.title, "covers": list(e.covers), "section": e.section,
+                                        "tags": list(e.tags), "severity": e.severity})[:-1] + ", "
+        w = waived.get(i)
+        tail = {"status": r.status, "subject": r.subject, "message": r.message, "waived": w is not None}
+        if w is not None:
+            tail["waiver"] = w.as_dict()
+        rows.append("    " + head + dumps(tail)[1:])
+    parts = []
+    for key, value in doc.items():
+        if key == "results":
+            text = "[\n%s\n  ]" % ",\n".join(rows) if rows else "[]"
+        else:
+            text = dumps(value, indent=2).replace("\n", "\n  ")
+        parts.append("  %s: %s" % (dumps(key), text))
+    return "{\n" + ",\n".join(parts) + "\n}\n"
