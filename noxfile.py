@@ -9,7 +9,7 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLE = os.path.join("examples", "sle12-kvm-untuned")
-TEST_DEPS = ["pytest>=7", "hypothesis>=6", "jsonschema>=4", "vermin>=1.6", "prometheus-client>=0.17", "xmlschema>=2",
+TEST_DEPS = ["pytest>=7", "hypothesis>=6", "jsonschema>=4", "vermin>=1.6", "prometheus-client>=0.17",
              "playwright>=1.40", "ansible-core>=2.15", "ruff>=0.4", "xmlschema>=2"]
 
 
