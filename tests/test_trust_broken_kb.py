@@ -73,3 +73,81 @@ def test_broken_entry_gives_one_clear_line(tmp_path, name):
     else:
         for l in err.strip().splitlines():  # every line of a check failure names a file and line
             assert re.match(r"^(kbgen: )?\S+\.yaml:\d+: ", l) or l.startswith("kbgen: "), l
+
+
+# -- broken host data --------------------------------------------------------------------------
+HOST = os.path.join(BROKEN, "host")
+GUESTS = {"guests": [{"name": "fine"}, {"name": "ide", "disks": [{"dev": "hda", "bus": "ide"}]}],
+          "ksm": {"run": 1, "sleep_millisecs": 20}}
+LAYOUT = {  # corpus file -> where it goes in the root
+    "meminfo-truncated": ["proc/meminfo"],
+    "cpuinfo-binary": ["proc/cpuinfo"],
+    "empty": ["proc/cmdline", "proc/mounts", "proc/swaps"],
+    "sysctl-nul.conf": ["etc/sysctl.d/99-broken.conf"],
+    "domain-truncated.xml": ["etc/libvirt/qemu/halfway.xml"],
+    "domain-wrong-root.xml": ["etc/libvirt/qemu/wrongroot.xml"],
+    "domain-bare-ampersand.xml": ["etc/libvirt/qemu/amp.xml"],
+}
+
+
+@pytest.fixture(scope="module")
+def catalog_path(tmp_path_factory, catalog_data):
+    p = str(tmp_path_factory.mktemp("cat") / "catalog.json")
+    with open(p, "w") as f:
+        json.dump(catalog_data, f)
+    return p
+
+
+def kbcheck_json(root, catalog):
+    code = "import sys; sys.path.insert(0, %r)\nfrom kbcheck.cli import main\nsys.exit(main())" % os.path.join(ROOT, "checks")
+    p = subprocess.Popen([sys.executable, "-c", code, "--catalog", catalog, "--root", root, "--format", "json",
+                          "--assume", "role=kvm_host"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True)
+    out, err = p.communicate(timeout=120)
+    return p.returncode, out, err
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT) + ["huge-sparse"])
+def test_broken_host_data(tmp_path, catalog_path, catalog_data, name):
+    from kbgen import scenarios
+    root = str(tmp_path / "root")
+    scenarios.materialise(GUESTS, root)
+    healthy_rc, healthy_out, _ = kbcheck_json(root, catalog_path)
+    healthy = json.loads(healthy_out)
+    if name == "huge-sparse":
+        targets = ["proc/meminfo"]
+        with open(os.path.join(root, "proc/meminfo"), "wb") as f:
+            f.truncate(64 * 1024 ** 3)
+    else:
+        targets = LAYOUT[name]
+        for t in targets:
+            if not os.path.isdir(os.path.dirname(os.path.join(root, t))):
+                os.makedirs(os.path.dirname(os.path.join(root, t)))
+            shutil.copy(os.path.join(HOST, name), os.path.join(root, t))
+    rc, out, err = kbcheck_json(root, catalog_path)
+    assert err == "" and rc in (0, 1, 3), (rc, err)
+    doc = json.loads(out)
+    # nothing dropped: every entry still has at least one result
+    ids = set(r["id"] for r in doc["results"])
+    assert ids == set(e["id"] for e in catalog_data["entries"])
+    # what the broken file touches is named in an error; everything else is judged as before
+    errors = [r for r in doc["results"] if r["status"] == "error"]
+    for r in errors:
+        assert "/" in r["message"] or r["subject"], r  # names a file (or the guest it concerns)
+        assert "Traceback" not in r["message"] and "\n" not in r["message"]
+    before = dict(((r["id"], r["subject"]), r["status"]) for r in healthy["results"])
+    after = dict(((r["id"], r["subject"]), r["status"]) for r in doc["results"])
+    same = sum(1 for k in before if after.get(k) == before[k])
+    assert same >= len(before) // 2, "most results should not depend on %s" % name
+    if name.startswith("domain-"):
+        guest = {"domain-truncated.xml": "halfway", "domain-wrong-root.xml": "wrongroot",
+                 "domain-bare-ampersand.xml": "amp"}[name]
+        bad = [r for r in errors if r["subject"] == guest]
+        assert bad, "no error for the malformed guest %s" % guest
+        assert all(("/etc/libvirt/qemu/%s.xml" % guest) in r["message"] for r in bad), bad
+        # the healthy guests are judged exactly as before
+        for k, v in before.items():
+            if k[1] in ("fine", "ide"):
+                assert after[k] == v, k
+    if name in ("huge-sparse",):
+        assert any("/proc/meminfo" in r["message"] and "larger than" in r["message"] for r in errors), errors
