@@ -16,6 +16,20 @@ MAX_BYTES = 8 * 1024 * 1024
 _MAX_LINKS = 40
 
 
+def _read_capped(f, cap):
+    """At most `cap` bytes of an open file, in 64 KiB reads: some kernels allocate a buffer of the
+    size asked for on /proc/sys reads and fail a single huge read with ENOMEM."""
+    chunks = []
+    n = 0
+    while n < cap:
+        b = f.read(min(65536, cap - n))
+        if not b:
+            break
+        chunks.append(b)
+        n += len(b)
+    return b"".join(chunks)
+
+
 class Escape(Exception):
     pass
 
@@ -82,7 +96,7 @@ class RootSource(Source):
             raise Unreadable(path, "not a regular file; refused to read it")
         try:
             with open(real, "rb") as f:
-                data = f.read(MAX_BYTES + 1)
+                data = _read_capped(f, MAX_BYTES + 1)
         except OSError as e:
             if e.errno == errno.EACCES:
                 raise NeedsRoot(path, "needs root")
@@ -118,7 +132,7 @@ class RootSource(Source):
             raise Unreadable(path, "not a regular file; refused to read it")
         try:
             with open(real, "rb") as f:
-                return f.read(limit)
+                return _read_capped(f, limit)
         except OSError as e:
             if e.errno == errno.EACCES:
                 raise NeedsRoot(path, "needs root")
