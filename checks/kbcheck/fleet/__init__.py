@@ -14,7 +14,7 @@ import sys
 import time
 
 from kbcheck.errors import UsageError
-from kbcheck.fleet.merge import merge
+from kbcheck.fleet import merge as merge_mod
 
 EXIT_USAGE = 2
 
@@ -81,7 +81,7 @@ def run(argv):
         raise UsageError("no folder %s (give the folder the playbook fetched the hosts' JSON into)" % d)
     areas = _areas(args.catalog)
     try:
-        fleet = merge(d, exclude=(args.html, args.json), areas=areas)
+        fleet = merge_mod.merge(d, exclude=(args.html, args.json), areas=areas)
     except (IOError, OSError) as e:
         raise UsageError("cannot read %s: %s" % (d, e.strerror or e))
     if not fleet.hosts:
@@ -90,8 +90,7 @@ def run(argv):
         sys.stderr.write("kbcheck report: %s; left out\n" % h.message)
     generated = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     if args.json:
-        from kbcheck.fleet.merge import document
-        _write(json.dumps(document(fleet, args.site_url, generated), indent=1, sort_keys=False) + "\n", args.json)
+        _write(json.dumps(merge_mod.document(fleet, args.site_url, generated), indent=1, sort_keys=False) + "\n", args.json)
     if args.html:
         from kbcheck.fleet import html
         _write(html.render(fleet, args.site_url, generated, args.title), args.html)
