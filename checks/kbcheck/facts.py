@@ -82,8 +82,11 @@ class Host(object):
         if key in self._bytes:
             v = self._bytes[key]
         else:
+            reader = getattr(self.source, "read_bytes", None)  # duck-typed sources may lack it
             try:
-                v = self.source.read_bytes(path, limit)
+                if reader is None:
+                    raise NotImplementedError
+                v = reader(path, limit)
             except Evidence as e:
                 v = _Raise(e)
             except NotImplementedError:
