@@ -118,9 +118,11 @@ def cmd_list(catalog, chosen, left, host):
             continue
         lines.append("%s (%d)" % (title, len(group)))
         for _, e, why in group:
-            lines.append("  %s %-*s %-8s %-7s %s" % (mark, width, e.id, e.severity, e.section, e.title))
+            # mark, id, severity, section, probe hash, title (tests/test_drift.py reads the hash here)
+            lines.append("%s %-*s %-8s %-7s %-12s %s" % (mark, width, e.id, e.severity, e.section or "-",
+                                                         e.code_hash[:12] or "-", e.title))
             if why:
-                lines.append("    %*s %s" % (width, "", why))
+                lines.append("  %*s %s" % (width, "", why))
         lines.append("")
     tags = sorted(set(t for e in catalog.entries for t in e.tags))
     lines.append("%d run here, %d not applicable here, %d left out; knowledge base %s, %d entries" % (
