@@ -11,6 +11,7 @@ from kbcheck.fleet.merge import MARKERS, ORDER, entry_url
 
 PROBLEMS = ("fail", "error", "warn")
 LISTED_AS_LINKS = ("fail", "error", "warn")
+MIXED_SHOWN = 50
 
 CSS = """
 :root{--fail:#c62828;--error:#6a1b9a;--warn:#e65100;--info:#1565c0;--pass:#2e7d32;--skip:#8a8a8a;--waived:#546e7a;
@@ -79,6 +80,7 @@ JS = """
       el.hidden=!ok; t[kinds[i]]++; if(ok){n[kinds[i]]++;}
     }
     shown.textContent='showing '+n.e+' of '+t.e+' entries, '+n.h+' of '+t.h+' hosts';
+    shown.setAttribute('data-q',q.value+(op?' [only]':''));
     var secs=document.querySelectorAll('section[data-list]');
     for(var s=0;s<secs.length;s++){
       var vis=secs[s].querySelectorAll('.item:not([hidden])').length;
@@ -213,7 +215,9 @@ def render(fleet, site_url=None, generated=None, title=None):
                    '%d host%s ran another version, so their results may differ for that reason alone: %s.</p>' % (
                        _e(fleet.kb_version), len(others), "" if len(others) == 1 else "s",
                        ", ".join('<a href="#host-%d">%s</a> (%s)' % (hosts_idx[h.name], _e(h.name), _e(h.kb_version))
-                                 for h in others)))
+                                 for h in others[:MIXED_SHOWN]) +
+                       (" and %d more (type a version into the filter)" % (len(others) - MIXED_SHOWN)
+                        if len(others) > MIXED_SHOWN else "")))
     out.append("</header>")
     out.append('<nav class="tools"><input id="q" type="search" autocomplete="off" '
                'placeholder="Filter: entry id, R-number, tag, host name (press /)" aria-label="Filter entries and hosts">'
