@@ -123,7 +123,7 @@ def test_every_rendered_entry_page_shows_the_bundled_probe_hash(built_site, mode
         shown = re.findall(r"Probe <code>([0-9a-f]{16})</code>", page)
         if shown != [e["code_hash"]]:
             problems.append("%s: page shows %s, runner carries %s" % (e["id"], shown, e["code_hash"]))
-        blocks = re.findall(r'Probe <code>.*?<div class="(?:language-python )?highlight"><pre>(.*?)</pre></div>', page, re.S)
+        blocks = re.findall(r'Probe <code>.*?<pre\b[^>]*>(.*?)</pre>', page, re.S)
         code = html.unescape(re.sub(r"<[^>]+>", "", blocks[0])) if blocks else ""
         if code.strip("\n") != e["code"].strip("\n"):
             problems.append("%s: the rendered probe code differs from the runner's" % e["id"])
