@@ -256,3 +256,10 @@ def test_machine_versions():
     assert capabilities.machine_family("pc-q35-rhel7.6.0") == "pc-q35"
     assert capabilities.machine_version("pc-i440fx-2.11") == (2, 11)
     assert capabilities.machine_version("q35") is None and capabilities.machine_version("pc") is None
+
+
+def test_menu_lst_pv_guest_kernel_named_xen_is_not_the_hypervisor():
+    m = grub.menu_lst("default 0\ntitle SLES 11 SP4 (Xen PV guest kernel)\n    root (hd0,0)\n"
+                      "    kernel /boot/vmlinuz-3.0.101-63-xen root=/dev/xvda2 console=xvc0\n    initrd /boot/initrd-3.0.101-63-xen\n")
+    e = m["entries"][0]
+    assert not e["xen"] and e["args"].get("console") == "xvc0"

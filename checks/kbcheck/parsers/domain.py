@@ -255,11 +255,12 @@ class Domain(object):
     # -- convenience -------------------------------------------------------------------
     @property
     def hypervisor(self):
-        """'kvm' for kvm/qemu, 'xen' for xen, 'lxc' for lxc, else the type."""
-        t = (self.type or "").lower()
-        if t in ("kvm", "qemu", "kqemu"):
-            return "kvm"
-        return t
+        """'kvm' for kvm/qemu, 'xen' for xen, 'lxc' for lxc, else the type (computed once)."""
+        h = self.__dict__.get("_hypervisor")
+        if h is None:
+            t = (self.type or "").lower()
+            h = self.__dict__["_hypervisor"] = "kvm" if t in ("kvm", "qemu", "kqemu") else t
+        return h
 
     @property
     def is_xen_pv(self):

@@ -54,7 +54,7 @@ def menu_lst(text):
             image = parts[0] if parts else ""
             args = cmdline(parts[1] if len(parts) > 1 else "")
             cur["kernel"] = image
-            if "xen" in image.rsplit("/", 1)[-1]:
+            if image.rsplit("/", 1)[-1].startswith("xen"):  # xen.gz, xen-4.4.gz; not vmlinuz-*-xen
                 cur["xen"] = True
                 cur["xen_args"] = args
             else:
