@@ -33,7 +33,7 @@ padding-top:10px;padding-bottom:10px;border-bottom:1px solid var(--line)}
 #q{flex:1 1 320px;font:inherit;padding:7px 10px;border:1px solid #b0b0b0;border-radius:6px}
 button{font:inherit;padding:6px 12px;border:1px solid #b0b0b0;border-radius:6px;background:var(--soft);cursor:pointer}
 #shown{color:var(--muted);font-size:.9em}
-details.item{border:1px solid var(--line);border-radius:6px;margin:4px 0;background:var(--bg)}
+details.item{border:1px solid var(--line);border-radius:6px;margin:4px 0;background:var(--bg);scroll-margin-top:70px}
 details.item>summary{cursor:pointer;padding:6px 10px;display:flex;flex-wrap:wrap;gap:8px;align-items:center;list-style:none}
 details.item>summary::-webkit-details-marker{display:none}
 details.item>summary::before{content:"\\25B8";color:var(--muted);width:1em}
@@ -134,7 +134,7 @@ def _entry(e, hosts_idx, site_url):
                           for s in PROBLEMS if counts[s])
         cnt = "%s of %d" % (words, total)
     else:
-        cnt = "no failure on %d" % total
+        cnt = "no failure on %d host%s" % (total, "" if total == 1 else "s")
     search = " ".join([e.id, e.title, " ".join(e.covers), " ".join(e.tags), e.section, e.severity, e.area or ""])
     out = ['<details class="item entry" id="entry-%s" data-s="%s" data-p="%d"><summary>%s'
            '<span class="covers">%s</span> <span class="eid">%s</span> <span class="title">%s</span>'
