@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -69,7 +68,7 @@ def kbcheck(args, catalog, prefix=(), pre="", timeout=120, user=None):
 def tree(shared_dir, name, spec):
     root = os.path.join(shared_dir, name)
     scenarios.materialise(spec, root)
-    for d, dirs, files in os.walk(root):
+    for d, _dirs, files in os.walk(root):
         os.chmod(d, 0o755)
         for f in files:
             os.chmod(os.path.join(d, f), 0o644)

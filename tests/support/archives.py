@@ -322,7 +322,8 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
 
 
 def _virt_body(o, name, files, doms, caps, states, plugin, failing, xen=False):
-    conf = (lambda p: o.conf(name, p, files, plugin=plugin))
+    def conf(p):
+        return o.conf(name, p, files, plugin=plugin)
 
     def cmd(command, output):
         o.cmd(name, command, output, failed=command in failing)

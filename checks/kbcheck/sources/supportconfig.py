@@ -419,7 +419,7 @@ class SupportconfigSource(Source):
         for pattern, locs in LOCATIONS:
             if not pattern.startswith(prefix) and not fnmatch.fnmatchcase(prefix + "x", pattern):
                 continue
-            for fname, kind, tmpl in locs:
+            for fname, kind, _tmpl in locs:
                 secs = self.sections(fname)
                 if secs is None or kind not in (CONF, LISTED):
                     continue
@@ -482,7 +482,7 @@ class SupportconfigSource(Source):
         if not locs:
             raise NotCollected(name, "supportconfig does not keep this command's output")
         failure = None
-        for fname, kind, label in locs:
+        for fname, _kind, label in locs:
             if self.sections(fname) is None or label is None:
                 continue
             s = self._find(fname, CMD, label)
@@ -510,7 +510,7 @@ class SupportconfigSource(Source):
 
     def _states(self):
         states = {}
-        for fname, s, m in self._virsh_sections(_VIRSH_LIST):
+        for _fname, s, _m in self._virsh_sections(_VIRSH_LIST):
             if s.state == scp.OK:
                 states.update(_virsh_list(s.body))
         return states
@@ -548,7 +548,7 @@ class SupportconfigSource(Source):
         return out
 
     def capabilities(self):
-        for fname, s, m in self._virsh_sections(_VIRSH_CAPS):
+        for fname, s, _m in self._virsh_sections(_VIRSH_CAPS):
             if s.state == scp.OK and s.body.strip():
                 return s.body
             if s.state != scp.OK:
