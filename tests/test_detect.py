@@ -1,0 +1,69 @@
+"""Host detection: product and roles from the evidence real hosts show, and honest doubt."""
+import pytest
+
+from kbgen.scenarios import materialise
+
+
+def host_of(tmp_path, spec, assume=None):
+    from kbcheck.facts import Host
+    from kbcheck.sources.root import RootSource
+    materialise(spec, str(tmp_path))
+    return Host(RootSource(str(tmp_path)), assume=assume)
+
+
+@pytest.mark.parametrize("role", ["kvm_host", "xen_dom0", "kvm_guest", "xen_guest", "container_host"])
+def test_each_role_is_detected_from_its_evidence(tmp_path, role):
+    h = host_of(tmp_path, {"role": role})
+    assert h.roles == {role}
+    assert h.detection["evidence"][role]
+
+
+@pytest.mark.parametrize("product,want,era", [("sle11sp4", "sle11", "sle11"), ("sle12sp5", "sle12", "sle12"),
+                                              ("sle15sp4", "sle15", "sle12"), ("debian12", "other", "sle12")])
+def test_product_and_era(tmp_path, product, want, era):
+    h = host_of(tmp_path, {"product": product})
+    assert (h.product, h.era) == (want, era)
+
+
+def test_sle11_has_only_suse_release(tmp_path):
+    h = host_of(tmp_path, {"product": "sle11sp3"})
+    assert not (tmp_path / "etc" / "os-release").exists()
+    assert h.product_info["version"] == "11.3"
+
+
+def test_kvm_host_from_dev_kvm_and_libvirt_without_proc_modules(tmp_path):
+    h = host_of(tmp_path, {"role": "kvm_host", "files": {"proc/modules": None, "dev/kvm": ""}})
+    assert h.roles == {"kvm_host"} and "dev/kvm" in h.detection["evidence"]["kvm_host"]
+
+
+def test_guest_definitions_alone_give_an_unsure_kvm_host(tmp_path):
+    h = host_of(tmp_path, {"role": "none", "files": {"proc/modules": None}, "guests": [{"name": "g1"}]})
+    assert h.roles == {"kvm_host"}
+    assert any("inferred" in u for u in h.detection["unsure"])
+
+
+def test_no_evidence_says_so_and_assume_wins(tmp_path):
+    h = host_of(tmp_path, {"role": "none"})
+    assert h.roles == set() and any("--assume role=" in u for u in h.detection["unsure"])
+    h2 = host_of(tmp_path, {"role": "none"}, assume={"role": "xen_dom0", "product": "sle11"})
+    assert h2.roles == {"xen_dom0"} and h2.era == "sle11"
+
+
+def test_hypervisor_flag_without_dmi_is_unsure(tmp_path):
+    h = host_of(tmp_path, {"role": "none", "cpu_flags": ["hypervisor"]})
+    assert "kvm_guest" not in h.roles and any("hypervisor CPU flag" in u for u in h.detection["unsure"])
+
+
+def test_kvm_host_with_containers_has_both_roles(tmp_path):
+    h = host_of(tmp_path, {"role": "kvm_host", "files": {"etc/systemd/system/multi-user.target.wants/docker.service": "x"}})
+    assert h.roles == {"kvm_host", "container_host"}
+
+
+def test_summary_reports_topology_and_guests(tmp_path):
+    from kbcheck.detect import summary
+    h = host_of(tmp_path, {"cpus": 16, "cores": 8, "sockets": 2, "memory": "64G",
+                           "numa": [{"cpus": "0-7", "memory": "32G"}, {"cpus": "8-15", "memory": "32G"}],
+                           "guests": [{"name": "a"}, {"name": "b"}], "files": {"etc/hostname": "kvm07\n"}})
+    s = summary(h)
+    assert (s["hostname"], s["cpus"], s["cores"], s["sockets"], s["numa_nodes"], s["guests"]) == ("kvm07", 16, 8, 2, 2, 2)
+    assert s["memory_kib"] == 64 * 1024 * 1024 and s["roles"] == ["kvm_host"]
