@@ -82,7 +82,7 @@ MATRIX_COLUMNS = [("KVM", "hypervisors", "kvm"), ("Xen", "hypervisors", "xen"), 
 
 
 def matrix_page(model):
-    lines = ["---", "title: Applicability matrix", "search:", "  exclude: true", "---", "",
+    lines = ["---", "title: Applicability matrix", "search:", "  exclude: true", "hide:", "  - toc", "---", "",
              "# Applicability matrix", "",
              "Which entry applies to which hypervisor, role and product. Choose below to filter the table "
              "(kbcheck itself skips what does not apply to the host it reads).", "",

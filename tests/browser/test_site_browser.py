@@ -124,6 +124,7 @@ def test_matrix_filters(page, site_url, model):
             and "ksm" in (e["title"] + " " + e["area"]).lower()]
     assert sorted(visible) == sorted(want)
     assert model.by_id[KSM]["title"] in visible
+    screenshot(page, "matrix-filtered.png")
 
 
 def test_product_tabs_switch_and_stay_switched_on_the_next_page(page, site_url, model):
@@ -133,6 +134,8 @@ def test_product_tabs_switch_and_stay_switched_on_the_next_page(page, site_url, 
     page.locator(".tabbed-labels label", has_text="SLE 11").first.click()
     assert checked_tab(page)[0] == "SLE 11"
     assert page.locator(".tabbed-block").nth(1).is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(200)
     screenshot(page, "entry-page.png", full_page=True)
     other = [x for x in model.entries if x["id"] != KSM][0]
     page.goto(site_url + entry_path(other))
