@@ -31,7 +31,7 @@ SECTION_HDR = "#==[ Section Header ]===============================#"
 
 _BIN = {"sysctl": "/sbin/sysctl", "grep": "/usr/bin/grep", "ls": "/bin/ls", "lsmod": "/sbin/lsmod",
         "virsh": "/usr/bin/virsh", "uname": "/bin/uname", "xl": "/usr/sbin/xl", "date": "/bin/date",
-        "free": "/usr/bin/free", "systemctl": "/usr/bin/systemctl", "chkconfig": "/sbin/chkconfig"}
+        "free": "/usr/bin/free", "dmidecode": "/usr/sbin/dmidecode", "systemctl": "/usr/bin/systemctl", "chkconfig": "/sbin/chkconfig"}
 
 
 # -- snapshot input -----------------------------------------------------------------------
@@ -225,6 +225,12 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
     # hardware.txt
     for p in ("/proc/cpuinfo", "/proc/cmdline"):
         o.conf("hardware.txt", p, files)
+    dmi = dict((k, files.get("/sys/class/dmi/id/" + k, "").strip()) for k in ("bios_vendor", "sys_vendor", "product_name"))
+    if any(dmi.values()):
+        cmd("hardware.txt", "dmidecode", "# dmidecode 3.2\nGetting SMBIOS data from sysfs.\nSMBIOS 2.8 present.\n\n"
+            "Handle 0x0000, DMI type 0, 24 bytes\nBIOS Information\n\tVendor: %s\n\n"
+            "Handle 0x0100, DMI type 1, 27 bytes\nSystem Information\n\tManufacturer: %s\n\tProduct Name: %s\n"
+            % (dmi["bios_vendor"], dmi["sys_vendor"], dmi["product_name"]))
 
     # boot.txt
     cmd("boot.txt", "uname -a", "Linux %s 5.14.21 #1 SMP x86_64 GNU/Linux\n" % host)

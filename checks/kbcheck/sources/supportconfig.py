@@ -59,6 +59,7 @@ LOCATIONS = [
     ("/sys/kernel/mm/transparent_hugepage/*", [("memory.txt", LISTED, PATH)]),
     ("/sys/kernel/mm/transparent_hugepage/khugepaged/*", [("memory.txt", LISTED, PATH)]),
     ("/sys/kernel/mm/ksm/*", [(f, CONF, PATH) for f in ("kvm.txt", "plugin-libvirt.txt", "plugin-qemu.txt")]),
+    ("/sys/class/dmi/id/*", [("hardware.txt", CMD, "dmidecode")]),
     ("/sys/block/*/queue/scheduler", [("fs-diskio.txt", CMD, "grep '' /sys/block/*/queue/scheduler"),
                                       ("fs-diskio.txt", CMD, "grep . /sys/block/*/queue/scheduler")]),
     ("/sys/block/*", [("fs-diskio.txt", CMD, "grep '' /sys/block/*/queue/scheduler"),
@@ -397,6 +398,8 @@ class SupportconfigSource(Source):
         if path.startswith("/sys/block/") and path.endswith("/queue/scheduler"):
             table = _scheduler_listing(out)
             return table.get(path), True
+        if path.startswith("/sys/class/dmi/id/") and path.rsplit("/", 1)[1] in _DMI_FIELDS:
+            return _dmi_value(out, path.rsplit("/", 1)[1]), True
         if path == "/proc/modules":
             lines = []
             for line in out.splitlines():
@@ -555,6 +558,31 @@ class SupportconfigSource(Source):
                 self.notices.append("%s: `virsh capabilities` %s" % (
                     fname, "failed" if s.state == scp.FAILED else s.state))
         return None
+
+
+# /sys/class/dmi/id/<name> -> (dmidecode section, field): hardware.txt carries `dmidecode`, not sysfs
+_DMI_FIELDS = {"sys_vendor": ("System Information", "Manufacturer"),
+               "product_name": ("System Information", "Product Name"),
+               "product_version": ("System Information", "Version"),
+               "bios_vendor": ("BIOS Information", "Vendor"),
+               "bios_version": ("BIOS Information", "Version")}
+
+
+def _dmi_value(out, name):
+    """`dmidecode` output -> the text of /sys/class/dmi/id/<name>, None when dmidecode shows no such field."""
+    want_section, want_field = _DMI_FIELDS[name]
+    section = None
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            section = line.strip()
+            continue
+        if section == want_section:
+            k, sep, v = line.strip().partition(":")
+            if sep and k.strip() == want_field:
+                return v.strip() + "\n"
+    return None
 
 
 def _scheduler_listing(out):
