@@ -1,13 +1,117 @@
 """The bundled runner: the kbcheck package and the compiled catalog in one zipapp that runs with
-the standard library alone (Python 3.6 and newer)."""
+the standard library alone (Python 3.6 and newer).
+
+Start-up speed: a zipapp cannot cache bytecode, so every run used to compile the runner's modules
+and every probe from source. The bundle therefore also carries bytecode for each Python found at
+build time (this interpreter and ~/.pyenv/versions/3.*/bin/python3), compiled by that Python in a
+subprocess and stored by its importlib.util.MAGIC_NUMBER:
+
+    kbcheck/_pyc/<magic hex>/<module name>.bin   marshal data of one module's code object
+    kbcheck/_pyc/<magic hex>/probes.bin          {entry id: (code hash, file, code line, code)}
+
+__main__.py puts a small finder in front of sys.meta_path when the running Python's magic number
+is one of them (and -O is off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other
+Python imports the .py sources through zipimport and compiles the probes, as before: same output.
+"""
+import glob
+import marshal
 import os
 import stat
+import subprocess
+import sys
+import tempfile
 import zipfile
 
 from kbgen.catalog import dumps
 
 PKG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "checks", "kbcheck")
-MAIN = "# kbcheck bundled runner\nimport sys\nfrom kbcheck.cli import main\nsys.exit(main())\n"
+FIXED = (2020, 1, 1, 0, 0, 0)  # reproducible archives
+
+# The bundle's entry point (compiled at every start: keep it small). MAGICS and MODULES are
+# filled in at build time.
+MAIN = '''# kbcheck bundled runner
+import sys
+
+MAGICS = %(magics)r
+MODULES = %(modules)r
+
+
+def _use_bytecode():
+    """Import kbcheck's modules from the bytecode this bundle carries for this Python, if any."""
+    from importlib.util import MAGIC_NUMBER
+    tag = MAGIC_NUMBER.hex()
+    zi = globals().get("__loader__")
+    if tag not in MAGICS or sys.flags.optimize or not hasattr(zi, "archive"):
+        return
+    import _imp
+    import marshal
+    from importlib.machinery import ModuleSpec
+    archive = zi.archive
+    prefix = "kbcheck/_pyc/" + tag + "/"
+
+    class Loader(object):
+        def find_spec(self, name, path=None, target=None):
+            mod = MODULES.get(name)
+            if mod is None:
+                return None
+            spec = ModuleSpec(name, self, origin=archive + "/" + mod[0], is_package=mod[1])
+            spec.has_location = True
+            if mod[1]:
+                spec.submodule_search_locations = [archive + "/" + mod[0].rpartition("/")[0]]
+            return spec
+
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module):
+            exec(self.get_code(module.__name__), module.__dict__)
+
+        def get_code(self, name):
+            code = marshal.loads(zi.get_data(prefix + name + ".bin"))
+            _imp._fix_co_filename(code, archive + "/" + MODULES[name][0])
+            return code
+
+        def get_source(self, name):
+            return zi.get_source(name)
+
+        def get_data(self, path):
+            return zi.get_data(path)
+
+        def is_package(self, name):
+            return MODULES[name][1]
+
+        def get_filename(self, name):
+            return archive + "/" + MODULES[name][0]
+
+    sys.meta_path.insert(0, Loader())
+
+
+_use_bytecode()
+from kbcheck.cli import main  # noqa: E402
+sys.exit(main())
+'''
+
+# Runs on each target Python (3.6+): compiles what the request file lists, writes marshal data
+# that any Python 3 can read (a dict of bytes).
+COMPILER = r'''
+import importlib.util, marshal, sys
+with open(sys.argv[1], "rb") as f:
+    req = marshal.loads(f.read())
+mods = {}
+for name, source, filename in req["modules"]:
+    mods[name] = marshal.dumps(compile(source, filename, "exec", dont_inherit=True, optimize=0))
+probes = {}
+for pid, key, source, filename in req["probes"]:
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True, optimize=0)
+    except (SyntaxError, ValueError):
+        continue  # the runner compiles it and reports the error as a result
+    probes[pid] = tuple(key) + (code,)
+out = {"magic": importlib.util.MAGIC_NUMBER, "version": "%d.%d.%d" % sys.version_info[:3],
+       "modules": mods, "probes": marshal.dumps(probes)}
+with open(sys.argv[2], "wb") as f:
+    f.write(marshal.dumps(out, 2))
+'''
 
 
 def runtime_files(pkg_dir=None):
@@ -23,48 +127,108 @@ def runtime_files(pkg_dir=None):
     return out
 
 
-def _pyc(source, name):
-    """Unchecked hash-based bytecode of one module, compiled by this interpreter (PEP 552).
+def module_name(arcname):
+    """'kbcheck/report/text.py' -> ('kbcheck.report.text', False); a package's __init__ -> True."""
+    parts = arcname[:-3].split("/")
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
 
-    zipimport loads `module.pyc` from the archive when its magic number is the running
-    interpreter's and falls back to `module.py` otherwise, so the bundle still runs on every
-    Python; on the build's own Python version it skips compiling the runner at every start.
-    (Added by the operators engineer for the start-up target; see benchmarks/run_speed.py.)"""
-    import importlib.util
-    import py_compile
-    import tempfile
+
+def pythons():
+    """Interpreters to precompile for: this one and every pyenv Python 3 (real paths, no shims),
+    or the os.pathsep-separated list in $KBGEN_PYTHONS ('' for none)."""
+    env = os.environ.get("KBGEN_PYTHONS")
+    if env is not None:
+        cands = [p for p in env.split(os.pathsep) if p]
+    else:
+        cands = [sys.executable] + sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3")))
+    out = []
+    for exe in cands:
+        real = os.path.realpath(exe)
+        if real not in out and os.path.isfile(real) and os.access(real, os.X_OK) and "/shims/" not in real:
+            out.append(real)
+    return out
+
+
+def precompile(modules, probes, exes):
+    """Compile modules [(name, source bytes, file name)] and probes [(id, key, source, file name)]
+    with each interpreter, in parallel -> {magic hex: {"modules": {name: bytes}, "probes": bytes,
+    "version": str}}, one per magic number (first interpreter wins). An interpreter that fails
+    (too old, broken) is left out: the bundle runs there from source."""
     d = tempfile.mkdtemp(prefix="kbgen-pyc-")
     try:
-        src = os.path.join(d, "m.py")
-        with open(src, "wb") as f:
-            f.write(source)
-        out = py_compile.compile(src, cfile=os.path.join(d, "m.pyc"), dfile=name, doraise=True,
-                                 invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-        with open(out, "rb") as f:
-            data = f.read()
-        assert data[:4] == importlib.util.MAGIC_NUMBER
-        return data
+        req = os.path.join(d, "request")
+        with open(req, "wb") as f:
+            f.write(marshal.dumps({"modules": modules, "probes": probes}, 2))
+        script = os.path.join(d, "compile.py")
+        with open(script, "w") as f:
+            f.write(COMPILER)
+        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        for k in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONOPTIMIZE"):
+            env.pop(k, None)
+        procs = []
+        for i, exe in enumerate(exes):
+            out = os.path.join(d, "out%d" % i)
+            try:
+                p = subprocess.Popen([exe, "-S", script, req, out], env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError:
+                continue
+            procs.append((p, out))
+        found = {}
+        for p, out in procs:
+            try:
+                rc = p.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                continue
+            if rc != 0 or not os.path.exists(out):
+                continue
+            with open(out, "rb") as f:
+                got = marshal.loads(f.read())
+            if set(got["modules"]) != set(m[0] for m in modules):
+                continue
+            found.setdefault(got["magic"].hex(), got)
+        return found
     finally:
         import shutil
         shutil.rmtree(d, ignore_errors=True)
 
 
-def write(catalog, path, pkg_dir=None, precompile=True):
-    """Write the zipapp to path (atomically); returns path. precompile: also carry bytecode for
-    the building interpreter's version (other versions compile the sources, as before)."""
+def write(catalog, path, pkg_dir=None, precompile_for=None):
+    """Write the zipapp to path (atomically); returns path. precompile_for: interpreters to carry
+    bytecode for (default: pythons(); [] for a sources-only bundle)."""
+    from kbcheck.catalog import probe_source
+    files = []
+    for full, name in runtime_files(pkg_dir):
+        with open(full, "rb") as f:
+            files.append((name, f.read()))
+    modules = [(module_name(name)[0], source, name) for name, source in files]
+    probes = []
+    for e in catalog.get("entries", []):
+        src, filename = probe_source(e)
+        probes.append((e["id"], (e.get("code_hash", ""), filename, int(e.get("code_line", 2))), src, filename))
+    exes = pythons() if precompile_for is None else list(precompile_for)
+    compiled = precompile(modules, probes, exes) if exes else {}
+    main = MAIN % {"magics": tuple(sorted(compiled)),
+                   "modules": dict((module_name(name)[0], (name, module_name(name)[1])) for name, _ in files)}
     tmp = path + ".tmp"
-    fixed = (2020, 1, 1, 0, 0, 0)  # reproducible archives
     with open(tmp, "wb") as raw:
         raw.write(b"#!/usr/bin/env python3\n")
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(zipfile.ZipInfo("__main__.py", fixed), MAIN)
-            for full, name in runtime_files(pkg_dir):
-                with open(full, "rb") as f:
-                    source = f.read()
-                z.writestr(zipfile.ZipInfo(name, fixed), source, zipfile.ZIP_DEFLATED)
-                if precompile:
-                    z.writestr(zipfile.ZipInfo(name + "c", fixed), _pyc(source, name), zipfile.ZIP_DEFLATED)
-            z.writestr(zipfile.ZipInfo("kbcheck/_catalog.json", fixed), dumps(catalog), zipfile.ZIP_DEFLATED)
+            def put(name, data):
+                z.writestr(zipfile.ZipInfo(name, FIXED), data, zipfile.ZIP_DEFLATED)
+            put("__main__.py", main)
+            for name, source in files:
+                put(name, source)
+            put("kbcheck/_catalog.json", dumps(catalog))
+            for tag in sorted(compiled):
+                got = compiled[tag]
+                for mod in sorted(got["modules"]):
+                    put("kbcheck/_pyc/%s/%s.bin" % (tag, mod), got["modules"][mod])
+                put("kbcheck/_pyc/%s/probes.bin" % tag, got["probes"])
     os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.replace(tmp, path)
     return path
