@@ -71,6 +71,37 @@ def check_probe(code, file, first_line):
     return out
 
 
+_VALIDATORS = {}
+_CTX = {}
+
+
+def _validator(schema):
+    key = id(schema)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(schema)
+    return _VALIDATORS[key]
+
+
+def _load_one(job):
+    path, rel = job
+    return load_file(path, rel, _CTX["schema"], _CTX["recs"])
+
+
+def load_files(jobs, schema, recs):
+    """load_file over many (path, rel) jobs; a large knowledge base is read by one forked process
+    per core (the schema and the recommendations are inherited, not pickled per file)."""
+    import multiprocessing
+    n = min(8, multiprocessing.cpu_count() or 1)
+    if len(jobs) < 400 or n < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [load_file(path, rel, schema, recs) for path, rel in jobs]
+    _CTX.update(schema=schema, recs=recs)
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            return pool.map(_load_one, jobs, chunksize=50)
+    finally:
+        _CTX.clear()
+
+
 def load_file(path, rel, schema, recs):
     """-> (entry dict or None, [Problem])."""
     problems = []
@@ -93,7 +124,7 @@ def load_file(path, rel, schema, recs):
     if not isinstance(data, dict):
         bad(1, "", "an entry is a mapping of fields, not a %s" % type(data).__name__)
         return None, problems
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _validator(schema)
     for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         p = list(err.absolute_path)
         if err.validator == "additionalProperties":
@@ -192,9 +223,8 @@ def load(kb_dir=None, recs_path=None):
     files = sorted(glob.glob(os.path.join(kb_dir, "*", "*.yaml")) + glob.glob(os.path.join(kb_dir, "*", "*.yml")))
     entries, problems, seen = [], [], {}
     base = os.path.dirname(kb_dir)
-    for path in files:
-        rel = os.path.relpath(path, base)
-        entry, probs = load_file(path, rel, schema, recs)
+    jobs = [(path, os.path.relpath(path, base)) for path in files]
+    for (path, rel), (entry, probs) in zip(jobs, load_files(jobs, schema, recs)):
         problems.extend(probs)
         if entry is None:
             continue
