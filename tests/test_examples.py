@@ -50,8 +50,9 @@ UNTUNED = [
     ("numa-balancing", None, "fail"),                         # 4.6.1 off on a NUMA host
     ("swappiness-persistent", None, "fail"),                  # 4.2.1 10 now, 35 at boot
     ("aio-max-nr", None, "fail"),                             # 4.3.2 94 % used
-    ("hugepage-pool-for-guests", "hugepages-2048kB", "fail"),  # 4.1.1 db01 wants pages, pool empty
-    ("hugetlbfs-mounted", "hugepages-2048kB", "fail"),         # 4.1.1 no hugetlbfs
+    ("hugepage-pool-for-guests", "hugepages-1048576kB", "fail"),  # 4.1.1 db01 wants 1 GiB pages, pool empty
+    ("hugetlbfs-mounted", "hugepages-1048576kB", "fail"),         # 4.1.1 no hugetlbfs for 1 GiB pages
+    ("hugepages-1g-at-boot", None, "fail"),                       # 4.1.1 nothing reserves them at boot
     ("nfs-image-mounts", "/var/lib/libvirt/images", "fail"),  # 4.4.1 soft, rsize 8 KiB
     ("nfs-retransmissions", None, "fail"),                    # 4.4.2 0.16 % retransmitted
     ("loop-nbd-detached", "/dev/loop0", "fail"),              # 5.3 loop device on app01's disk
