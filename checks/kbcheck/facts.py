@@ -471,12 +471,32 @@ class Host(object):
         if t is None:
             return None
         try:
-            return caps_parser.parse(t)
+            caps = caps_parser.parse(t)
         except ParseError as e:
             raise Unreadable("capabilities", str(e))
+        _remember_machines(caps)
+        return caps
 
     def require(self, value, what):
         """Raise NotCollected when a needed fact is missing (for probes that cannot judge without it)."""
         if value is None:
             raise NotCollected(what, "not available on this host or in this archive")
         return value
+
+
+def _remember_machines(caps):
+    """caps.machines(arch, os_type) answers from memory after the first call (a guest-scope probe
+    asks it once per guest); each caller still gets a list of its own."""
+    compute = caps.machines
+    seen = {}
+
+    def machines(arch, os_type="hvm"):
+        try:
+            got = seen.get((arch, os_type))
+        except TypeError:  # unhashable arguments: ask the parser itself
+            return compute(arch, os_type)
+        if got is None:
+            got = seen[(arch, os_type)] = compute(arch, os_type)
+        return list(got)
+    machines.__doc__ = compute.__doc__
+    caps.machines = machines

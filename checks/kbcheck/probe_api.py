@@ -8,7 +8,7 @@ subject=None). Nothing else is importable from a probe: it reads only through `h
 import re
 
 from kbcheck.errors import NotCollected, Unreadable
-from kbcheck.parsers.capabilities import machine_family, machine_version
+from kbcheck.parsers import capabilities as _caps
 from kbcheck.parsers.kernel import parse_size
 from kbcheck.results import ERROR, FAIL, INFO, PASS, SKIP, WARN
 
@@ -34,6 +34,30 @@ def names(items, limit=6):
     if len(items) <= limit:
         return ", ".join(str(i) for i in items)
     return ", ".join(str(i) for i in items[:limit]) + " and %d more" % (len(items) - limit)
+
+
+def _memo(fn):
+    """fn with its answers remembered: a guest-scope probe asks the same question for each of a
+    thousand guests (the machine types a host offers, say). Same results, same exceptions."""
+    seen = {}
+
+    def memo(name):
+        try:
+            return seen[name]
+        except KeyError:
+            value = fn(name)
+            if len(seen) < 4096:
+                seen[name] = value
+            return value
+        except TypeError:  # unhashable: not a machine type name; let fn judge it
+            return fn(name)
+    memo.__name__ = fn.__name__
+    memo.__doc__ = fn.__doc__
+    return memo
+
+
+machine_family = _memo(_caps.machine_family)
+machine_version = _memo(_caps.machine_version)
 
 
 def _safe_builtins():

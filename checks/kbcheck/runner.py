@@ -1,4 +1,5 @@
 """The runner: selects entries, decides applicability, runs each probe isolated, and times it."""
+import gc
 import threading
 import time
 
@@ -120,7 +121,20 @@ def run(entries, host, on_result=None, timeout=None, total_timeout=None):
 
     `timeout`: deadline in seconds for each probe call and the reads it makes (None or 0: no
     deadline, everything runs inline). `total_timeout`: bound for the whole run (default
-    max(120, 24 * timeout)). See kbcheck.timeouts for how a hung read is survived."""
+    max(120, 24 * timeout)). See kbcheck.timeouts for how a hung read is survived.
+
+    The cyclic garbage collector pauses meanwhile (a host with a thousand guests holds some
+    hundred thousand parsed XML elements, which it would walk again and again for nothing)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(entries, host, on_result, timeout, total_timeout)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _run(entries, host, on_result, timeout, total_timeout):
     if not timeout:
         out = []
         for e in entries:

@@ -1,4 +1,5 @@
 """The human report: host header, results grouped by area, worst first, and a summary line."""
+import gc
 import os
 
 from kbcheck.detect import ROLE_LABELS
@@ -37,6 +38,16 @@ def header(host_info, notices=()):
 
 def render(results, host_info, summary, color=False, verbose=False, notices=(), fixes=None, waived=None):
     """waived: {index in results: Waiver}. A waived result shows its real status and the waiver."""
+    was = gc.isenabled()
+    gc.disable()  # many small rows and strings, no cycles: nothing for the collector
+    try:
+        return _render(results, host_info, summary, color, verbose, notices, fixes, waived)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _render(results, host_info, summary, color, verbose, notices, fixes, waived):
     waived = waived or {}
     out = [header(host_info, notices), ""]
     groups = {}
