@@ -1,0 +1,161 @@
+"""The bundled runner's precompiled bytecode (kbgen.bundle): it changes nothing but speed.
+
+Same output with and without it; a Python whose magic number the bundle lacks runs the sources;
+a crashing probe still names its YAML file and line; the build is reproducible; a catalog other
+than the bundled one never runs the bundled probe code."""
+import copy
+import glob
+import hashlib
+import importlib.util
+import json
+import marshal
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import EXAMPLES
+
+EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
+MAGIC = importlib.util.MAGIC_NUMBER.hex()
+
+
+def _old_python():
+    """The oldest pyenv Python 3.6+ that is not this one (real path), or None."""
+    found = []
+    for exe in glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3")):
+        m = re.search(r"/versions/3\.(\d+)\.\d+[^/]*/bin/python3$", exe)
+        if m and int(m.group(1)) >= 6 and os.access(exe, os.X_OK):
+            found.append((int(m.group(1)), os.path.realpath(exe)))
+    here = "%d" % sys.version_info[1]
+    found = [exe for minor, exe in sorted(found) if str(minor) != here]
+    return found[0] if found else None
+
+
+def _run(exe, pyz, *argv):
+    p = subprocess.Popen([exe, pyz] + list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    out, err = p.communicate(timeout=120)
+    assert p.returncode in (0, 1, 3), err
+    assert err == ""
+    return out
+
+
+def _loader_of(exe, pyz):
+    """The class name of the loader that imported kbcheck.cli in a bundled run (`--version`)."""
+    code = ("import runpy, sys\nsys.argv = [%r, '--version']\n"
+            "try:\n    runpy.run_path(%r, run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "sys.stdout.write('\\n' + type(sys.modules['kbcheck.cli'].__spec__.loader).__name__ + '\\n')\n"
+            % (pyz, pyz))
+    out = subprocess.check_output([exe, "-c", code], universal_newlines=True)
+    return out.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory, catalog_data):
+    """The same bundle without any bytecode."""
+    from kbgen import bundle
+    return bundle.write(catalog_data, str(tmp_path_factory.mktemp("plain") / "kbcheck.pyz"), precompile_for=[])
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory, catalog_data):
+    """A bundle with bytecode for this Python only."""
+    from kbgen import bundle
+    return bundle.write(catalog_data, str(tmp_path_factory.mktemp("fast") / "kbcheck.pyz"),
+                        precompile_for=[sys.executable])
+
+
+def test_bundle_carries_bytecode_for_this_python(built, fast, plain):
+    for pyz in (built["pyz"], fast):
+        with zipfile.ZipFile(pyz) as z:
+            names = z.namelist()
+            assert "kbcheck/_pyc/%s/kbcheck.cli.bin" % MAGIC in names
+            probes = marshal.loads(z.read("kbcheck/_pyc/%s/probes.bin" % MAGIC))
+            cat = json.loads(z.read("kbcheck/_catalog.json").decode("utf-8"))
+        assert set(probes) == set(e["id"] for e in cat["entries"])
+        assert _loader_of(sys.executable, pyz) == "Loader"
+    with zipfile.ZipFile(plain) as z:
+        assert not [n for n in z.namelist() if "_pyc" in n]
+    assert _loader_of(sys.executable, plain) == "zipimporter"
+
+
+@pytest.mark.parametrize("argv", [["--format", "json"], ["-v"], ["--list"], ["explain", "numa-balancing"]])
+def test_same_output_with_and_without_bytecode(built, plain, argv):
+    if argv[0] != "explain":
+        argv = ["--root", EXAMPLE] + argv
+    assert _run(sys.executable, built["pyz"], *argv) == _run(sys.executable, plain, *argv)
+
+
+def test_other_python_runs_the_sources(fast, plain):
+    """A bundle built with bytecode for this Python only, on an older Python: the sources run."""
+    exe = _old_python()
+    if exe is None:
+        pytest.skip("no second Python 3.6+ under ~/.pyenv/versions")
+    assert _loader_of(exe, fast) == "zipimporter"
+    for argv in (["--format", "json"], ["-v"]):
+        assert _run(exe, fast, "--root", EXAMPLE, *argv) == _run(sys.executable, plain, "--root", EXAMPLE, *argv)
+
+
+def test_magic_mismatch_falls_back(fast, plain, tmp_path):
+    """Bytecode under a magic number no Python has: ignored, the sources run, same output."""
+    odd = str(tmp_path / "odd.pyz")
+    with zipfile.ZipFile(fast) as src, open(odd, "wb") as raw:
+        raw.write(b"#!/usr/bin/env python3\n")
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "__main__.py":
+                    data = data.replace(MAGIC.encode(), b"00000000")
+                info.filename = info.filename.replace("/_pyc/%s/" % MAGIC, "/_pyc/00000000/")
+                dst.writestr(info, data)
+    assert _loader_of(sys.executable, odd) == "zipimporter"
+    for argv in (["--format", "json"], ["-v"]):
+        assert _run(sys.executable, odd, "--root", EXAMPLE, *argv) == _run(sys.executable, plain, "--root", EXAMPLE, *argv)
+
+
+def _crashing(catalog_data):
+    cat = copy.deepcopy(catalog_data)
+    e = [x for x in cat["entries"] if x["id"] == "numa-balancing"][0]
+    e["code"] = "x = 1\nraise ValueError('boom')\n"
+    e["code_hash"] = hashlib.sha256(e["code"].encode()).hexdigest()[:16]
+    return cat, e
+
+
+def test_crashing_probe_names_yaml_file_and_line(catalog_data, tmp_path):
+    from kbgen import bundle
+    cat, e = _crashing(catalog_data)
+    want = "probe crashed: ValueError: boom at %s line %d" % (e["file"], int(e["code_line"]) + 1)
+    outs = []
+    for name, exes in (("fast", [sys.executable]), ("plain", [])):
+        pyz = bundle.write(cat, str(tmp_path / (name + ".pyz")), precompile_for=exes)
+        if exes:
+            with zipfile.ZipFile(pyz) as z:
+                assert e["id"] in marshal.loads(z.read("kbcheck/_pyc/%s/probes.bin" % MAGIC))
+        doc = json.loads(_run(sys.executable, pyz, "--root", EXAMPLE, "--id", e["id"], "--format", "json"))
+        assert [r["message"] for r in doc["results"]] == [want]
+        outs.append(doc)
+    assert outs[0] == outs[1]
+
+
+def test_another_catalog_never_runs_the_bundled_probes(built, catalog_data, tmp_path):
+    """--catalog with other code for an entry: that code runs, not the bundle's precompiled one."""
+    cat, e = _crashing(catalog_data)
+    path = str(tmp_path / "catalog.json")
+    with open(path, "w") as f:
+        json.dump(cat, f)
+    doc = json.loads(_run(sys.executable, built["pyz"], "--root", EXAMPLE, "--catalog", path,
+                          "--id", e["id"], "--format", "json"))
+    assert [r["message"] for r in doc["results"]][0].startswith("probe crashed: ValueError: boom")
+
+
+def test_build_is_reproducible(catalog_data, tmp_path):
+    from kbgen import bundle
+    exes = [sys.executable] + ([_old_python()] if _old_python() else [])
+    a = bundle.write(catalog_data, str(tmp_path / "a.pyz"), precompile_for=exes)
+    b = bundle.write(catalog_data, str(tmp_path / "b.pyz"), precompile_for=exes)
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        assert fa.read() == fb.read()
