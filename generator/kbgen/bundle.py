@@ -24,7 +24,13 @@ import zipfile
 
 from kbgen.catalog import dumps
 
-PKG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "checks", "kbcheck")
+def _package_dir():
+    """The kbcheck package being bundled: the one importable here (source checkout or installed)."""
+    import kbcheck
+    return os.path.dirname(os.path.abspath(kbcheck.__file__))
+
+
+PKG = _package_dir()
 FIXED = (2020, 1, 1, 0, 0, 0)  # reproducible archives
 
 # The bundle's entry point (compiled at every start: keep it small). MAGICS and MODULES are

@@ -10,10 +10,9 @@ import os
 
 import jsonschema
 
-from kbgen import guestxml, recommendations, templates, yamlload
+from kbgen import guestxml, project, recommendations, templates, yamlload
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PROJECT = os.path.abspath(os.path.join(HERE, "..", ".."))
+PROJECT = project.ROOT
 KB_DIR = os.path.join(PROJECT, "kb")
 SCHEMA_FILE = "entry.schema.json"
 FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "__import__", "globals", "locals", "vars", "input",
@@ -212,6 +211,9 @@ class Model(object):
 def load(kb_dir=None, recs_path=None):
     """Load and validate kb/. Raises KBError with every problem found."""
     kb_dir = os.path.abspath(kb_dir or KB_DIR)
+    if not os.path.isfile(os.path.join(kb_dir, SCHEMA_FILE)):
+        raise KBError([Problem(kb_dir, 1, "", "no knowledge base here (no %s): run kbgen inside the kbcheck "
+                               "project, or pass --kb DIR / set KBGEN_PROJECT" % SCHEMA_FILE)])
     try:
         recs = recommendations.load(recs_path)
     except recommendations.RecommendationsError as e:
@@ -224,7 +226,7 @@ def load(kb_dir=None, recs_path=None):
     entries, problems, seen = [], [], {}
     base = os.path.dirname(kb_dir)
     jobs = [(path, os.path.relpath(path, base)) for path in files]
-    for (path, rel), (entry, probs) in zip(jobs, load_files(jobs, schema, recs)):
+    for (_path, rel), (entry, probs) in zip(jobs, load_files(jobs, schema, recs)):
         problems.extend(probs)
         if entry is None:
             continue

@@ -16,10 +16,10 @@ import re
 import subprocess
 import tarfile
 
+from kbgen import project
 from kbgen import site as site_mod
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PROJECT = os.path.abspath(os.path.join(HERE, "..", ".."))
+PROJECT = project.ROOT
 
 # The shim that lets material's search worker run from file:// (an iframe in place of a Worker).
 # Pinned and checked: fetched with `npm pack` from the npm registry at build time, never committed.

@@ -2,7 +2,10 @@
 import os
 import re
 
-DEFAULT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "guide", "RECOMMENDATIONS.md")
+from kbgen import project
+
+# the guide's recommendation list sits in shared/ beside the project
+DEFAULT = os.path.join(project.ROOT, "..", "shared", "guide", "RECOMMENDATIONS.md")
 
 _ROW = re.compile(r"^\|\s*(R[0-9][0-9a-z.]*)\s*\|\s*([0-9.]+)\s*\|\s*(check|advice|process)\s*\|\s*(\w+)\s*\|\s*(.*?)\s*\|\s*(.*?)\s*\|\s*$")
 
