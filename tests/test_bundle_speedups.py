@@ -76,6 +76,7 @@ def test_bundle_carries_bytecode_for_this_python(built, fast, plain):
             assert "kbcheck/_pyc/%s/kbcheck.cli.bin" % MAGIC in names
             probes = marshal.loads(z.read("kbcheck/_pyc/%s/probes.bin" % MAGIC))
             cat = json.loads(z.read("kbcheck/_catalog.json").decode("utf-8"))
+            assert marshal.loads(z.read("kbcheck/_catalog.bin")) == cat  # what the runner reads
         assert set(probes) == set(e["id"] for e in cat["entries"])
         assert _loader_of(sys.executable, pyz) == "Loader"
     with zipfile.ZipFile(plain) as z:

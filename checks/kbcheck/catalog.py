@@ -1,11 +1,10 @@
 """The compiled catalog: every entry of kb/ as data, with its probe's source code.
 
-`kbgen build` writes it as JSON; the bundled runner carries it as kbcheck/_catalog.json. Probes
+`kbgen build` writes it as JSON; the bundled runner carries it as kbcheck/_catalog.json (and
+as marshal data, kbcheck/_catalog.bin, which it reads). Probes
 are compiled here, lazily, only for the entries a run selects.
 """
-import json
 import os
-import pkgutil
 import sys
 
 from kbcheck import probe_api
@@ -69,9 +68,9 @@ def _load_precompiled():
         return {}
     try:
         from importlib.util import MAGIC_NUMBER
-        raw = pkgutil.get_data("kbcheck", PRECOMPILED % MAGIC_NUMBER.hex())
-    except (OSError, IOError, ImportError):
+    except ImportError:
         return {}
+    raw = _package_data(PRECOMPILED % MAGIC_NUMBER.hex())
     if not raw:
         return {}
     import marshal
@@ -108,6 +107,47 @@ class Catalog(object):
         return got[3]
 
 
+def _package_data(name):
+    """A data file beside this package (in the bundle: a member of the zip), or None. What
+    pkgutil.get_data("kbcheck", name) does, without importing pkgutil (slow to import on 3.12)."""
+    import kbcheck
+    loader = getattr(kbcheck, "__loader__", None)
+    where = getattr(kbcheck, "__file__", None)
+    if loader is None or not where or not hasattr(loader, "get_data"):
+        return None
+    try:
+        return loader.get_data(os.path.join(os.path.dirname(where), *name.split("/")))
+    except (OSError, IOError):
+        return None
+
+
+def _bundled():
+    """The bundled catalog's data (UsageError when there is none). `kbgen build` ships it twice: _catalog.json (the
+    published form) and _catalog.bin, the same data as marshal, read several times faster."""
+    raw = _package_data("_catalog.bin")
+    if raw:
+        import marshal
+        try:
+            data = marshal.loads(raw)
+        except (ValueError, EOFError, TypeError):
+            data = None
+        if isinstance(data, dict):
+            return data
+    raw = _package_data("_catalog.json")
+    if raw is None:
+        raise UsageError("this kbcheck has no compiled catalog: run `kbgen build` and use "
+                         "build/kbcheck.pyz, or pass --catalog build/catalog.json")
+    return _parse(raw, "bundled")
+
+
+def _parse(raw, origin):
+    import json
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError as e:
+        raise UsageError("catalog %s is not valid JSON (%s): rebuild it with `kbgen build`" % (origin, e))
+
+
 def load(path=None):
     """Load the catalog: --catalog FILE, $KBCHECK_CATALOG, or the one bundled with the package."""
     path = path or os.environ.get(ENV)
@@ -118,20 +158,10 @@ def load(path=None):
         except OSError as e:
             raise UsageError("cannot read catalog %s: %s" % (path, e.strerror or e))
         origin = path
+        data = _parse(raw, origin)
     else:
-        raw = None
-        try:
-            raw = pkgutil.get_data("kbcheck", "_catalog.json")
-        except (OSError, IOError):
-            raw = None
-        if raw is None:
-            raise UsageError("this kbcheck has no compiled catalog: run `kbgen build` and use "
-                             "build/kbcheck.pyz, or pass --catalog build/catalog.json")
         origin = "bundled"
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except ValueError as e:
-        raise UsageError("catalog %s is not valid JSON (%s): rebuild it with `kbgen build`" % (origin, e))
+        data = _bundled()
     if not isinstance(data, dict) or data.get("format") != 1:
         raise UsageError("catalog %s is not a kbcheck catalog of format 1: rebuild it with `kbgen build`" % origin)
     return Catalog(data, origin)

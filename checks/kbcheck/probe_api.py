@@ -76,7 +76,14 @@ GLOBALS = {
 }
 
 
+_SAFE_BUILTINS = None
+
+
 def namespace():
+    """Fresh globals for one probe (its own dicts: a probe cannot change another's)."""
+    global _SAFE_BUILTINS
+    if _SAFE_BUILTINS is None:
+        _SAFE_BUILTINS = _safe_builtins()
     g = dict(GLOBALS)
-    g["__builtins__"] = _safe_builtins()
+    g["__builtins__"] = dict(_SAFE_BUILTINS)
     return g

@@ -9,6 +9,9 @@ subprocess and stored by its importlib.util.MAGIC_NUMBER:
     kbcheck/_pyc/<magic hex>/<module name>.bin   marshal data of one module's code object
     kbcheck/_pyc/<magic hex>/probes.bin          {entry id: (code hash, file, code line, code)}
 
+and the catalog as marshal data too (kbcheck/_catalog.bin, any Python 3 reads it) beside the
+published kbcheck/_catalog.json.
+
 __main__.py puts a small finder in front of sys.meta_path when the running Python's magic number
 is one of them (and -O is off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other
 Python imports the .py sources through zipimport and compiles the probes, as before: same output.
@@ -230,6 +233,7 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
             for name, source in files:
                 put(name, source)
             put("kbcheck/_catalog.json", dumps(catalog))
+            put("kbcheck/_catalog.bin", marshal.dumps(catalog, 4))  # the same, faster to load
             for tag in sorted(compiled):
                 got = compiled[tag]
                 for mod in sorted(got["modules"]):
