@@ -51,6 +51,7 @@ def _render(results, host_info, summary, kb_version, notices, waived):
     rows = []
     dumps = json.dumps
     enc = encode_basestring_ascii  # what json.dumps uses for a str (ensure_ascii)
+    subjects = {None: "null"}  # a guest's name comes back once per guest-scope entry
     for i, (e, r, _) in enumerate(results):
         head = heads.get(e.id)
         if head is None:
@@ -61,18 +62,27 @@ def _render(results, host_info, summary, kb_version, notices, waived):
         status, subject, message = r.status, r.subject, r.message
         if w is None and type(status) is str and type(message) is str and (subject is None or type(subject) is str):
             # the same text as dumps() of the dict below, without its per-call set-up
+            subj = subjects.get(subject)
+            if subj is None:
+                subj = subjects[subject] = enc(subject)
             rows.append('%s"status": %s, "subject": %s, "message": %s, "waived": false}' % (
-                head, enc(status), "null" if subject is None else enc(subject), enc(message)))
+                head, enc(status), subj, enc(message)))
             continue
         tail = {"status": status, "subject": subject, "message": message, "waived": w is not None}
         if w is not None:
             tail["waiver"] = w.as_dict()
         rows.append(head + dumps(tail)[1:])
-    parts = []
+    out = []  # one join at the end: the document runs to megabytes on a host with many guests
     for key, value in doc.items():
-        if key == "results":
-            text = "[\n%s\n  ]" % ",\n".join(rows) if rows else "[]"
+        out.append(",\n  " if out else "{\n  ")
+        out.append(dumps(key) + ": ")
+        if key != "results":
+            out.append(dumps(value, indent=2).replace("\n", "\n  "))
+        elif rows:
+            out.append("[\n")
+            out.append(",\n".join(rows))
+            out.append("\n  ]")
         else:
-            text = dumps(value, indent=2).replace("\n", "\n  ")
-        parts.append("  %s: %s" % (dumps(key), text))
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            out.append("[]")
+    out.append("\n}\n")
+    return "".join(out)
