@@ -31,7 +31,7 @@ def runner_hashes(pyz):
 
 
 def list_hashes(pyz):
-    out = subprocess.run([sys.executable, pyz, "--list", "--root", os.path.dirname(pyz)], stdout=subprocess.PIPE,
+    out = subprocess.run([sys.executable, pyz, "--list", "--root", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "sle12-kvm-untuned")], stdout=subprocess.PIPE,
                          universal_newlines=True, check=True).stdout
     return dict((m.group(1), m.group(2)) for m in re.finditer(r"^[+~-] (\S+)\s+\S+\s+\S+\s+([0-9a-f]{12})", out, re.M))
 

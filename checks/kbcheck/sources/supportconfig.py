@@ -122,6 +122,20 @@ def is_supportconfig(path):
     return os.path.isfile(path) and base.startswith(("scc_", "nts_")) and base.endswith(ARCHIVE_SUFFIXES)
 
 
+MARKERS = ("basic-environment.txt", "supportconfig.txt")
+
+
+def has_marker(path):
+    """True when folder `path` itself holds a supportconfig marker file (basic-environment.txt)."""
+    return any(os.path.isfile(os.path.join(path, m)) for m in MARKERS)
+
+
+def find_top(root, depth=2):
+    """The folder holding supportconfig's basic-environment.txt: `root` or one at most `depth`
+    levels below it; None when there is none."""
+    return _find_top(root, depth)
+
+
 def _find_top(root, depth=2):
     """The directory holding basic-environment.txt (or other supportconfig files), at most `depth` down."""
     level = [root]
@@ -132,7 +146,7 @@ def _find_top(root, depth=2):
                 names = sorted(os.listdir(d))
             except OSError:
                 continue
-            if "basic-environment.txt" in names or "supportconfig.txt" in names:
+            if any(m in names for m in MARKERS):
                 return d
             for n in names:
                 p = os.path.join(d, n)
@@ -259,7 +273,11 @@ class SupportconfigSource(Source):
             except Exception:
                 self.close()
                 raise
-            self.dir = _find_top(self._tmp) or self._tmp
+            top = _find_top(self._tmp)
+            if top is None:
+                self.close()
+                raise Unreadable(self.path, "not a supportconfig archive (no basic-environment.txt inside)")
+            self.dir = top
         else:
             raise Unreadable(self.path, "no such supportconfig archive or directory")
         try:
