@@ -119,3 +119,14 @@ def test_wrong_folder_exits_2_with_one_line(tmp_path, catalog_file):
     assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1, (rc, out, err)
     assert "does not look like a root tree" in err
 
+
+# -- the live host ------------------------------------------------------------------------------
+def test_live_source_is_live_and_labelled_slash():
+    src = make_source(args())
+    try:
+        assert src.kind == "live" and src.label == "/"
+        assert src.base.kind == "live"
+    finally:
+        src.close()
+    from kbcheck.sources.root import RootSource
+    assert RootSource(UNTUNED).kind == "root"

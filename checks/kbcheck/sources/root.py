@@ -42,6 +42,8 @@ class RootSource(Source):
         self.root = os.path.abspath(root)
         self.label = self.root
         self.live = self.root == "/"
+        if self.live and type(self) is RootSource:
+            self.kind = "live"   # this machine itself, read in place (label "/")
 
     # -- path resolution ---------------------------------------------------------------
     def resolve(self, path):
