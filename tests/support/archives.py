@@ -100,6 +100,51 @@ def virsh_list(doms, states=None):
     return "\n".join(lines) + "\n\n"
 
 
+def dmidecode(files):
+    """`dmidecode` output as dmidecode 3.x prints it, for the snapshot's /sys/class/dmi/id files
+    (None when the snapshot has none). Fields the snapshot lacks print as "Not Specified", as
+    dmidecode prints an empty SMBIOS string."""
+    def f(name):
+        v = files.get("/sys/class/dmi/id/" + name, "").strip()
+        return v or "Not Specified"
+    if not any(p.startswith("/sys/class/dmi/id/") for p in files):
+        return None
+    return ("# dmidecode 3.2\n"
+            "Getting SMBIOS data from sysfs.\n"
+            "SMBIOS 2.8 present.\n"
+            "9 structures occupying 1016 bytes.\n"
+            "Table at 0x000F5A90.\n"
+            "\n"
+            "Handle 0x0000, DMI type 0, 24 bytes\n"
+            "BIOS Information\n"
+            "\tVendor: %s\n"
+            "\tVersion: %s\n"
+            "\tRelease Date: %s\n"
+            "\tAddress: 0xE8000\n"
+            "\tRuntime Size: 96 kB\n"
+            "\tROM Size: 64 kB\n"
+            "\tCharacteristics:\n"
+            "\t\tBIOS characteristics not supported\n"
+            "\t\tTargeted content distribution is supported\n"
+            "\tBIOS Revision: 0.0\n"
+            "\n"
+            "Handle 0x0100, DMI type 1, 27 bytes\n"
+            "System Information\n"
+            "\tManufacturer: %s\n"
+            "\tProduct Name: %s\n"
+            "\tVersion: %s\n"
+            "\tSerial Number: Not Specified\n"
+            "\tUUID: %s\n"
+            "\tWake-up Type: Power Switch\n"
+            "\tSKU Number: Not Specified\n"
+            "\tFamily: Not Specified\n"
+            "\n"
+            "Handle 0x7F00, DMI type 127, 4 bytes\n"
+            "End Of Table\n"
+            "\n" % (f("bios_vendor"), f("bios_version"), f("bios_date"), f("sys_vendor"), f("product_name"),
+                    f("product_version"), f("product_uuid")))
+
+
 # -- sosreport ----------------------------------------------------------------------------
 def _mangle(command):
     name = re.sub(r"^/(usr/|)(bin|sbin)/", "", command)
@@ -107,12 +152,16 @@ def _mangle(command):
     return name.replace("/", ".").strip(" ._-")[:255]
 
 
-def write_sosreport(snapshot, dest, states=None):
+def write_sosreport(snapshot, dest, states=None, dmi_sysfs=True):
     """A sosreport-shaped tree at `dest` (sos 4.x layout). /proc/sys is not copied (sos does not):
-    its values go to sos_commands/kernel/sysctl_-a. Returns dest."""
+    its values go to sos_commands/kernel/sysctl_-a. DMI data goes to sos_commands/hardware/dmidecode;
+    dmi_sysfs=False leaves out the /sys/class/dmi/id copies (older sos, or fields it skipped).
+    Returns dest."""
     files = load_snapshot(snapshot)
     for p, text in files.items():
         if p.startswith("/proc/sys/"):
+            continue
+        if not dmi_sysfs and p.startswith("/sys/class/dmi/"):
             continue
         _write(os.path.join(dest, p.lstrip("/")), text)
     _write(os.path.join(dest, "version.txt"), "sosreport: 4.5.6\n")
@@ -121,6 +170,9 @@ def write_sosreport(snapshot, dest, states=None):
     _write(os.path.join(cmds, "kernel", _mangle("sysctl -a")), sysctl_lines(files))
     if "/proc/modules" in files:
         _write(os.path.join(cmds, "kernel", "lsmod"), _lsmod(files["/proc/modules"]))
+    dmi = dmidecode(files)
+    if dmi is not None:
+        _write(os.path.join(cmds, "hardware", "dmidecode"), dmi)
     doms = domain_xml(files)
     caps = capabilities_xml(files)
     if doms or caps:
@@ -225,12 +277,9 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
     # hardware.txt
     for p in ("/proc/cpuinfo", "/proc/cmdline"):
         o.conf("hardware.txt", p, files)
-    dmi = dict((k, files.get("/sys/class/dmi/id/" + k, "").strip()) for k in ("bios_vendor", "sys_vendor", "product_name"))
-    if any(dmi.values()):
-        cmd("hardware.txt", "dmidecode", "# dmidecode 3.2\nGetting SMBIOS data from sysfs.\nSMBIOS 2.8 present.\n\n"
-            "Handle 0x0000, DMI type 0, 24 bytes\nBIOS Information\n\tVendor: %s\n\n"
-            "Handle 0x0100, DMI type 1, 27 bytes\nSystem Information\n\tManufacturer: %s\n\tProduct Name: %s\n"
-            % (dmi["bios_vendor"], dmi["sys_vendor"], dmi["product_name"]))
+    dmi = dmidecode(files)
+    if dmi is not None:
+        cmd("hardware.txt", "dmidecode", dmi)
 
     # boot.txt
     cmd("boot.txt", "uname -a", "Linux %s 5.14.21 #1 SMP x86_64 GNU/Linux\n" % host)

@@ -7,6 +7,7 @@ root. Where the file itself is missing, what sos keeps as command output stands 
   * domain XML         -> sos_commands/virsh/virsh_-r_dumpxml_<name> (older sos: libvirt/ too)
   * capabilities       -> sos_commands/virsh/virsh_-r_capabilities
   * guest states       -> sos_commands/virsh/virsh_-r_list_--all
+  * /sys/class/dmi/id  -> sos_commands/hardware/dmidecode (vendor, product, BIOS)
 
 sos names a command's output file by "mangling" the command line (sos/report/plugins/__init__.py):
 a leading /bin/, /sbin/, /usr/bin/ or /usr/sbin/ is dropped, every run of characters other than
@@ -100,6 +101,10 @@ class SosreportSource(RootSource):
                 raise NotCollected(norm, "sos copies few /proc/sys files and this sosreport has no sysctl -a output")
             key = norm[len("/proc/sys/"):].replace("/", ".")
             return values[key] + "\n" if key in values else None
+        if norm.startswith("/sys/class/dmi/id/"):
+            value = self._dmi(norm.rsplit("/", 1)[1])
+            if value is not False:
+                return value
         if norm.startswith("/proc/") and RootSource.listdir(self, "/proc") is None:
             raise NotCollected(norm, "this sosreport has no proc/ tree")
         if norm.startswith("/sys/"):
@@ -128,6 +133,18 @@ class SosreportSource(RootSource):
                 if extra or names is not None:
                     return sorted(extra | set(names or []))
         return names
+
+    def _dmi(self, name):
+        """/sys/class/dmi/id/<name> from sos_commands/hardware/dmidecode (sos copies the sysfs
+        files only in newer versions, and not every field): the value, None when dmidecode does
+        not show it, False when this sosreport has no dmidecode output for that field."""
+        from kbcheck.sources.supportconfig import DMI_FIELDS, dmi_value
+        if name not in DMI_FIELDS:
+            return False
+        t = self._cmd_file(("hardware",), ["dmidecode"])
+        if t is None or not t.strip():
+            return False
+        return dmi_value(t, name)
 
     def _states(self):
         t = self._cmd_file(_VIRT_DIRS, [mangle("virsh -r list --all"), mangle("virsh list --all")])

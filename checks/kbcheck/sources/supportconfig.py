@@ -586,8 +586,15 @@ _DMI_FIELDS = {"sys_vendor": ("System Information", "Manufacturer"),
                "bios_version": ("BIOS Information", "Version")}
 
 
-def _dmi_value(out, name):
-    """`dmidecode` output -> the text of /sys/class/dmi/id/<name>, None when dmidecode shows no such field."""
+DMI_FIELDS = _DMI_FIELDS
+
+
+def dmi_value(out, name):
+    """`dmidecode` output -> the text of /sys/class/dmi/id/<name>; None when dmidecode shows no
+    such field, or shows it "Not Specified" (an empty SMBIOS string: the kernel offers no file).
+
+    dmidecode prints a structure as "Handle 0x0100, DMI type 1, 27 bytes", its name on the next
+    line ("System Information"), then one tab-indented "Field: value" line per field."""
     want_section, want_field = _DMI_FIELDS[name]
     section = None
     for line in out.splitlines():
@@ -599,8 +606,12 @@ def _dmi_value(out, name):
         if section == want_section:
             k, sep, v = line.strip().partition(":")
             if sep and k.strip() == want_field:
-                return v.strip() + "\n"
+                v = v.strip()
+                return v + "\n" if v and v != "Not Specified" else None
     return None
+
+
+_dmi_value = dmi_value
 
 
 def _scheduler_listing(out):

@@ -1,0 +1,76 @@
+"""Detection from archives: the same roles as the plain tree, from what the collector kept
+(a KVM guest is known from `dmidecode` when the archive has no /sys/class/dmi/id), and honest
+"?" where the archive never collected a fact."""
+import os
+
+import pytest
+
+from conftest import EXAMPLES
+from support import archives
+
+GUEST = os.path.join(EXAMPLES, "sle12-kvm-guest")
+
+
+def host(source):
+    from kbcheck.facts import Host
+    return Host(source)
+
+
+def test_dmidecode_text_is_what_dmidecode_prints():
+    files = archives.load_snapshot(GUEST)
+    out = archives.dmidecode(files)
+    lines = out.splitlines()
+    assert lines[0].startswith("# dmidecode ") and "Handle 0x0100, DMI type 1, 27 bytes" in lines
+    i = lines.index("System Information")
+    assert lines[i + 1] == "\tManufacturer: " + files["/sys/class/dmi/id/sys_vendor"].strip()
+    assert lines[i + 2] == "\tProduct Name: " + files["/sys/class/dmi/id/product_name"].strip()
+    assert archives.dmidecode({"/proc/cpuinfo": ""}) is None
+
+
+def test_dmi_value_reads_dmidecode_fields():
+    from kbcheck.sources.supportconfig import dmi_value
+    out = archives.dmidecode({"/sys/class/dmi/id/sys_vendor": "QEMU\n",
+                              "/sys/class/dmi/id/product_name": "Standard PC (Q35 + ICH9, 2009)\n"})
+    assert dmi_value(out, "sys_vendor") == "QEMU\n"
+    assert dmi_value(out, "product_name") == "Standard PC (Q35 + ICH9, 2009)\n"
+    assert dmi_value(out, "bios_vendor") is None       # "Not Specified": no such file on the host
+    assert dmi_value("", "sys_vendor") is None
+
+
+@pytest.mark.parametrize("era", archives.ERAS)
+def test_kvm_guest_from_supportconfig_dmidecode(tmp_path, era):
+    from kbcheck.sources.supportconfig import SupportconfigSource
+    p = archives.write_supportconfig(GUEST, str(tmp_path), era=era, tarball=(era == "current"))
+    text = open(os.path.join(p, "hardware.txt")).read() if os.path.isdir(p) else ""
+    assert era == "current" or "# /usr/sbin/dmidecode\n" in text
+    src = SupportconfigSource(p)
+    try:
+        h = host(src)
+        assert h.roles == {"kvm_guest"}, h.detection
+        assert "QEMU" in h.detection["evidence"]["kvm_guest"] or "KVM" in h.detection["evidence"]["kvm_guest"]
+    finally:
+        src.close()
+
+
+@pytest.mark.parametrize("dmi_sysfs", [True, False], ids=["sysfs-copied", "dmidecode-only"])
+def test_kvm_guest_from_sosreport(tmp_path, dmi_sysfs):
+    from kbcheck.sources.sosreport import SosreportSource
+    dest = archives.write_sosreport(GUEST, str(tmp_path / "sosreport-guest"), dmi_sysfs=dmi_sysfs)
+    assert os.path.isfile(os.path.join(dest, "sos_commands", "hardware", "dmidecode"))
+    assert os.path.isdir(os.path.join(dest, "sys", "class", "dmi")) == dmi_sysfs
+    h = host(SosreportSource(dest))
+    assert h.roles == {"kvm_guest"}, h.detection
+    assert h.value("/sys/class/dmi/id/sys_vendor") == open(os.path.join(GUEST, "sys/class/dmi/id/sys_vendor")).read().strip()
+
+
+def test_sosreport_without_dmi_data_does_not_guess(tmp_path):
+    from kbcheck.errors import NotCollected
+    from kbcheck.sources.sosreport import SosreportSource
+    dest = archives.write_sosreport(GUEST, str(tmp_path / "sosreport-guest"), dmi_sysfs=False)
+    os.remove(os.path.join(dest, "sos_commands", "hardware", "dmidecode"))
+    src = SosreportSource(dest)
+    with pytest.raises(NotCollected):
+        src.read_text("/sys/class/dmi/id/sys_vendor")
+    h = host(src)
+    assert "kvm_guest" not in h.roles
+    assert any("no DMI data" in u for u in h.detection["unsure"])
