@@ -31,6 +31,10 @@ def applicability(entry, host):
 
 
 def _normalise(out, default_subject):
+    if type(out) is Result:  # the common case, once per guest and entry: the same as below, sooner
+        if out.subject is None and default_subject is not None:
+            out.subject = default_subject
+        return [out]
     if out is None:
         return [Result("error", "the probe returned no result", default_subject)]
     if isinstance(out, Result):
