@@ -255,7 +255,9 @@ def nav(areas, extra_pages, docs_dir):
     for title, rel in (("Tags", "tags.md"), ("Applicability matrix", "matrix.md"), ("Coverage", "coverage.md")):
         if have(rel):
             out.append({title: rel})
-    run = [{t: r} for t, r in (("CLI reference", "cli.md"), ("JSON output", "json-output.md")) if have(r)]
+    run = [{t: r} for t, r in (("CLI reference", "cli.md"), ("JSON output", "json-output.md"),
+                               ("Running on a fleet", "fleet.md"), ("Security and guarantees", "security.md"))
+           if have(r)]
     if run:
         out.append({"Run kbcheck": run})
     if have("contributing.md"):
