@@ -74,3 +74,74 @@ def test_sosreport_without_dmi_data_does_not_guess(tmp_path):
     h = host(src)
     assert "kvm_guest" not in h.roles
     assert any("no DMI data" in u for u in h.detection["unsure"])
+
+
+# -- what an archive never collected is "?", not a guess -----------------------------------------
+UNTUNED = os.path.join(EXAMPLES, "sle12-kvm-untuned")   # two NUMA nodes
+NUMA_ENTRIES = ("numa-balancing", "ksm-merge-across-nodes", "numa-memory-policy", "guest-numa-locality",
+                "guest-numa-topology")
+
+
+def numa_results(h, catalog_data):
+    from kbcheck.catalog import Entry
+    from kbcheck.runner import run
+    entries = [Entry(d) for d in catalog_data["entries"] if d["id"] in NUMA_ENTRIES]
+    return [(e.id, r.subject, r.status, r.message) for e, r, _ in run(entries, h)]
+
+
+def assert_numa_unknown(h, catalog_data):
+    from kbcheck.detect import summary
+    from kbcheck.report.text import header
+    s = summary(h)
+    assert s["numa_nodes"] is None and s["cpus"] == 16
+    assert any(u.startswith("NUMA layout not in this archive") for u in s["unsure"])
+    assert "16 CPUs / 8 cores / ? NUMA node(s)" in header(s)
+    got = numa_results(h, catalog_data)
+    assert got
+    for eid, subject, status, message in got:
+        assert "single NUMA node" not in message, (eid, subject, message)
+    assert [r for r in got if r[0] == "numa-balancing"][0][2] == "skip"
+
+
+@pytest.mark.parametrize("era", archives.ERAS)
+def test_supportconfig_without_node_data_reports_numa_unknown(tmp_path, era, catalog_data):
+    from kbcheck.sources.supportconfig import SupportconfigSource
+    src = SupportconfigSource(archives.write_supportconfig(UNTUNED, str(tmp_path), era=era))
+    try:
+        assert_numa_unknown(host(src), catalog_data)
+    finally:
+        src.close()
+
+
+def test_sosreport_without_node_tree_reports_numa_unknown(tmp_path, catalog_data):
+    import shutil
+    from kbcheck.detect import summary
+    from kbcheck.sources.sosreport import SosreportSource
+    dest = archives.write_sosreport(UNTUNED, str(tmp_path / "sosreport-x"))
+    assert summary(host(SosreportSource(dest)))["numa_nodes"] == 2
+    shutil.rmtree(os.path.join(dest, "sys", "devices", "system", "node"))
+    assert_numa_unknown(host(SosreportSource(dest)), catalog_data)
+
+
+def test_plain_root_without_node_tree_is_one_node(tmp_path):
+    from kbcheck.detect import summary
+    from kbcheck.sources.root import RootSource
+    from kbgen.scenarios import materialise
+    materialise({"cpus": 4}, str(tmp_path))
+    s = summary(host(RootSource(str(tmp_path))))
+    assert s["numa_nodes"] == 1 and not any("NUMA" in u for u in s["unsure"])
+
+
+def test_cores_unknown_when_cpuinfo_has_no_core_ids(tmp_path):
+    from kbcheck.detect import summary
+    from kbcheck.sources.supportconfig import SupportconfigSource
+    files = {"/etc/os-release": 'NAME="SLES"\nVERSION_ID="12.5"\nID="sles"\n',
+             "/proc/cpuinfo": "".join("processor\t: %d\nflags\t\t: fpu vmx\n\n" % i for i in range(4)),
+             "/proc/meminfo": "MemTotal:       16384000 kB\n"}
+    src = SupportconfigSource(archives.write_supportconfig(files, str(tmp_path)))
+    try:
+        s = summary(host(src))
+    finally:
+        src.close()
+    assert (s["cpus"], s["cores"], s["sockets"], s["numa_nodes"]) == (4, None, None, None)
+    assert any(u.startswith("CPU cores and sockets unknown") for u in s["unsure"])

@@ -1,5 +1,5 @@
 """What kind of machine the facts describe: product and version, and its virtualization roles."""
-from kbcheck.errors import Evidence, ParseError
+from kbcheck.errors import Evidence, NotCollected, ParseError
 from kbcheck.parsers import osrelease
 
 ROLES = ("kvm_host", "xen_dom0", "kvm_guest", "xen_guest", "container_host")
@@ -83,7 +83,21 @@ def summary(host):
     det = _safe(lambda: host.detection, {"roles": [], "evidence": {}, "unsure": []})
     topo = _safe(lambda: host.topology)
     mi = _safe(lambda: host.meminfo) or {}
-    nodes = _safe(lambda: host.numa_nodes, []) or []
+    unsure = list(det["unsure"])
+    try:
+        nodes = host.numa_nodes
+        # no node directory on a host or tree that has CPU data: a kernel without NUMA, one node
+        numa = len(nodes) or (1 if topo else None)
+    except NotCollected:
+        numa = None
+        unsure.append("NUMA layout not in this archive (no /sys/devices/system/node): node count unknown")
+    except (Evidence, ParseError):
+        numa = None
+    cores = topo["cores"] if topo else None
+    sockets = topo["sockets"] if topo else None
+    if topo and topo.get("exact") is False:
+        cores = sockets = None
+        unsure.append("CPU cores and sockets unknown: /proc/cpuinfo names no core ids and no CPU topology was collected")
     hostname = _safe(lambda: host.value("/etc/hostname")) or _safe(lambda: host.value("/proc/sys/kernel/hostname"))
     if hostname:
         hostname = hostname.split()[0] if hostname.split() else None
@@ -98,12 +112,12 @@ def summary(host):
         "roles": sorted(host.roles),
         "roles_detected": det["roles"],
         "evidence": det["evidence"],
-        "unsure": det["unsure"],
+        "unsure": unsure,
         "assume": dict(host.assume),
         "cpus": topo["cpus"] if topo else None,
-        "cores": topo["cores"] if topo else None,
-        "sockets": topo["sockets"] if topo else None,
-        "numa_nodes": len(nodes) or (1 if topo else None),
+        "cores": cores,
+        "sockets": sockets,
+        "numa_nodes": numa,
         "memory_kib": mi.get("MemTotal"),
         "guests": len(_safe(lambda: host.domains, []) or []),
     }

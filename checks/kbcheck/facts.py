@@ -258,8 +258,9 @@ class Host(object):
             if "physical id" in c and "core id" in c:
                 sockets.add(c["physical id"])
                 cores.add((c["physical id"], c["core id"]))
+        # exact: False when /proc/cpuinfo names no physical/core ids (cores and sockets are then a guess)
         return {"cpus": len(cpus), "cores": len(cores) or len(cpus), "sockets": len(sockets) or 1,
-                "source": "cpuinfo"}
+                "source": "cpuinfo", "exact": bool(cores)}
 
     @cached
     def numa_nodes(self):

@@ -25,8 +25,8 @@ def header(host_info, notices=()):
     roles = ", ".join(ROLE_LABELS.get(r, r) for r in h.get("roles", [])) or "no role detected"
     prod = h.get("product_name") or h.get("product")
     lines = ["kbcheck on %s (%s: %s)" % (h.get("hostname") or "unknown host", h.get("source"), h.get("location")),
-             "  %s; %s; %s CPUs / %s cores / %s NUMA node(s); %s guest(s)" % (
-                 prod, roles, h.get("cpus", "?"), h.get("cores", "?"), h.get("numa_nodes", "?"), h.get("guests", 0))]
+             "  %s; %s; %s CPUs / %s cores / %s NUMA node(s); %s guest(s)" % ((prod, roles) + tuple(
+                 "?" if h.get(k) is None else h[k] for k in ("cpus", "cores", "numa_nodes")) + (h.get("guests", 0),))]
     if h.get("assume"):
         lines.append("  assumed: " + ", ".join("%s=%s" % kv for kv in sorted(h["assume"].items())))
     for u in h.get("unsure", []):

@@ -122,6 +122,9 @@ class SosreportSource(RootSource):
     def listdir(self, path):
         names = RootSource.listdir(self, path)
         norm = "/" + "/".join(p for p in path.split("/") if p and p != ".")
+        if names is None and norm == "/sys/devices/system/node":
+            # sos's numa plugin copies this tree whole; without it the NUMA layout is unknown
+            raise NotCollected(norm, "this sosreport did not collect the NUMA layout")
         if norm == "/proc/sys" or norm.startswith("/proc/sys/"):
             values = self.sysctl_values()
             if values is not None:
