@@ -80,8 +80,9 @@ def _use_bytecode():
             _imp._fix_co_filename(code, archive + "/" + MODULES[name][0])
             return code
 
-        def get_source(self, name):
-            return zi.get_source(name)
+        def get_source(self, name):  # for tracebacks (linecache) and inspect
+            from importlib.util import decode_source
+            return decode_source(zi.get_data(MODULES[name][0]))
 
         def get_data(self, path):
             return zi.get_data(path)
