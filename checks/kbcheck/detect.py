@@ -119,5 +119,6 @@ def summary(host):
         "sockets": sockets,
         "numa_nodes": numa,
         "memory_kib": mi.get("MemTotal"),
-        "guests": len(_safe(lambda: host.domains, []) or []),
+        # every guest defined, judged or not (unreadable or unparsable definitions count too)
+        "guests": len(_safe(lambda: host.domains, []) or []) + len(_safe(lambda: host.domain_errors, []) or []),
     }

@@ -449,6 +449,9 @@ class Host(object):
             if text is None:
                 bad.append((name, origin, "unreadable"))
                 continue
+            if isinstance(text, Evidence):   # e.g. NeedsRoot: reported for this guest alone
+                bad.append((name, origin, text))
+                continue
             try:
                 good.append(domain_parser.parse(text, origin=origin, state=state))
             except ParseError as e:
@@ -463,7 +466,8 @@ class Host(object):
 
     @property
     def domain_errors(self):
-        """[(name, origin, reason)] for guest definitions that could not be parsed."""
+        """[(name, origin, reason)] for guest definitions that could not be read or parsed; reason
+        is text, or the errors.Evidence (NeedsRoot) that kept this guest's definition from us."""
         return self._domains[1]
 
     @cached

@@ -107,6 +107,9 @@ def run_entry(entry, host, step=None):
         return [_evidence_result(e, None)]
     results = []
     for name, origin, why in bad:
+        if isinstance(why, Evidence):  # this guest's definition alone was out of reach (needs root)
+            results.append(_evidence_result(why, name))
+            continue
         results.append(Result("error", "cannot judge this guest: %s: %s" % (origin, why), name))
     for d in doms:
         if step is not None:

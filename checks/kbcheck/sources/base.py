@@ -12,6 +12,8 @@ class Source(object):
                           "virsh capabilities"); raises errors.NotCollected when not available.
       domains()        -> list of (name, xml_text, state, origin) for libvirt guests;
                           state is "running", "shut off", ... or None when unknown (offline).
+                          xml_text is None when the definition could not be read (origin says
+                          why), or an errors.Evidence (NeedsRoot) the guest's result reports.
       capabilities()   -> xml text of `virsh capabilities` or None.
       notices          -> list of one-line notices for the report ("libvirt unreachable: ...").
     """

@@ -266,7 +266,7 @@ def files_domains(base):
     known = set()
     for name, text, state, origin in out:
         known.add(name)
-        if state is None and text is not None:
+        if state is None and isinstance(text, str):
             state = "running" if name in running else "shut off"
         result.append((name, text, state, origin))
     # transient guests live only in /run: their status file wraps the live <domain>

@@ -166,6 +166,10 @@ class RootSource(Source):
                 except Unreadable as e:
                     out.append((name[:-4], None, None, p + ": " + e.reason))
                     continue
+                except NeedsRoot as e:
+                    # this guest only: the others are still judged (see Source.domains)
+                    out.append((name[:-4], e, None, p))
+                    continue
                 if text is not None:
                     out.append((name[:-4], text, None, p))
         return out
