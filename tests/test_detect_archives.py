@@ -98,7 +98,7 @@ def assert_numa_unknown(h, catalog_data):
     assert "16 CPUs / 8 cores / ? NUMA node(s)" in header(s)
     got = numa_results(h, catalog_data)
     assert got
-    for eid, subject, status, message in got:
+    for eid, subject, _status, message in got:
         assert "single NUMA node" not in message, (eid, subject, message)
     assert [r for r in got if r[0] == "numa-balancing"][0][2] == "skip"
 

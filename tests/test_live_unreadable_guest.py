@@ -29,7 +29,7 @@ def test_unreadable_guest_is_its_own_skip_in_process(tmp_path, catalog_data):
             return RootSource.read_text(self, path)
     h = Host(Refusing(str(tmp_path)))
     got = {}
-    for e, r, _ in run([Entry(d) for d in catalog_data["entries"] if d["id"] == "virtio-disk-bus"], h):
+    for _e, r, _ in run([Entry(d) for d in catalog_data["entries"] if d["id"] == "virtio-disk-bus"], h):
         got[r.subject] = (r.status, r.message)
     assert got["db01"] == ("skip", "needs root: cannot read /etc/libvirt/qemu/db01.xml")
     assert got["idedisk"][0] == "fail" and got["fine"][0] == "pass"
