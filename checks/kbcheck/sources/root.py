@@ -47,11 +47,29 @@ class RootSource(Source):
 
     # -- path resolution ---------------------------------------------------------------
     def resolve(self, path):
-        """The real path of host path `path` under the root, symlinks resolved inside it."""
+        """The real path of host path `path` under the root, symlinks resolved inside it.
+
+        The resolved parent folders are remembered for the run (the tree does not change while
+        it is judged), so reading many files of one folder costs one lstat per file."""
         if self.live:
             return path
         parts = [p for p in path.split("/") if p and p != "."]
-        done = []
+        if not parts:
+            return self.root
+        if ".." in parts:
+            done = self._walk([], parts, path)
+        else:
+            parent = "/".join(parts[:-1])
+            cache = self.__dict__.setdefault("_dirs", {})
+            base = cache.get(parent)
+            if base is None:
+                base = cache[parent] = self._walk([], parts[:-1], path)
+            done = self._walk(list(base), parts[-1:], path)
+        return os.path.join(self.root, *done) if done else self.root
+
+    def _walk(self, done, parts, path):
+        """Resolve `parts` below the already resolved components `done`; -> the real components."""
+        parts = list(parts)
         links = 0
         while parts:
             part = parts.pop(0)
@@ -76,7 +94,7 @@ class RootSource(Source):
                 parts = [p for p in target.split("/") if p and p != "."] + parts
                 continue
             done.append(part)
-        return os.path.join(self.root, *done) if done else self.root
+        return done
 
     # -- the interface -----------------------------------------------------------------
     def read_text(self, path):
