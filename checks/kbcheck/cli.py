@@ -11,9 +11,31 @@ EXIT_USAGE = 2
 EXIT_INTERRUPT = 130
 
 
+COMMANDS = ("explain", "fix", "report")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
-        raise UsageError("%s (see `kbcheck --help`)" % message)
+        if message.startswith("unrecognized arguments:"):
+            extra = message.split(":", 1)[1].split()
+            for c in COMMANDS:
+                if c in extra and not self.prog.endswith(" " + c):
+                    rest = extra[extra.index(c) + 1:]
+                    raise UsageError("%r is a command: put the command first: kbcheck %s%s (its own options "
+                                     "follow it; see `kbcheck %s --help`)" % (
+                                         c, c, (" " + " ".join(rest)) if rest else " ...", c))
+        raise UsageError("%s (see `%s --help`)" % (message, self.prog))
+
+
+def _timeout(text):
+    """--timeout: seconds, a positive number; 0 means no deadline."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number of seconds" % text)
+    if v != v or v < 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError("%r: give a positive number of seconds, or 0 for no deadline" % text)
+    return v
 
 
 def _assume(text):
@@ -42,8 +64,8 @@ def _add_common(p):
     sel.add_argument("--id", action="append", default=[], help="only this entry (repeatable; glob patterns allowed)")
     sel.add_argument("--severity", metavar="LEVEL", help="only entries of this severity or higher: low, medium, high, critical")
     sel.add_argument("--waivers", metavar="FILE", help="accepted deviations with a reason and an expiry date (see README, Waivers)")
-    p.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
-                   help="deadline for each probe and each read (default 5)")
+    p.add_argument("--timeout", metavar="SECONDS", type=_timeout, default=5.0,
+                   help="deadline for each probe and each read, in seconds (default 5; 0 = no deadline)")
     p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
 
 
@@ -136,9 +158,9 @@ def cmd_explain(argv):
     from kbcheck.explain import render
     p = _Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix.")
     p.add_argument("id")
-    p.add_argument("--timeout", metavar="SECONDS", type=float, default=5.0,
-                   help="deadline for each probe and each read (default 5)")
-    p.add_argument("--catalog", metavar="FILE")
+    p.add_argument("--timeout", metavar="SECONDS", type=_timeout, default=5.0,
+                   help="deadline for each probe and each read, in seconds (default 5; 0 = no deadline)")
+    p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
     args = p.parse_args(argv)
     cat = catalog_mod.load(args.catalog)
     e = cat.by_id.get(args.id)
