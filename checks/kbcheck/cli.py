@@ -45,18 +45,84 @@ def _assume(text):
     return (k.strip(), v.strip())
 
 
+# --assume product=: what kbcheck.parsers.osrelease.product() can detect (sle11 rules for sle11,
+# the SLE 12 rules for everything else)
+PRODUCTS = ("sle11", "sle12", "sle15", "sle16", "suse-other", "other")
+YES = ("yes", "true", "1")
+NO = ("no", "false", "0")
+_DECLARED = r"""\bhost\.declared\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
+
+
+def declarations(cat):
+    """{name: [entry ids]} of the declarations the catalog's probes read (host.declared("NAME")):
+    the catalog's `declarations` (kbgen.catalog collects them), or found in the probes' code."""
+    got = cat.data.get("declarations") if cat is not None else None
+    if isinstance(got, dict):
+        return got
+    import re
+    out = {}
+    for e in (cat.entries if cat is not None else []):
+        for name in re.findall(_DECLARED, e.code or ""):
+            out.setdefault(name, []).append(e.id)
+    return out
+
+
+def assume_help(names=None):
+    """The --assume help, built from detect.ROLES, PRODUCTS and the catalog's declarations."""
+    from kbcheck.detect import ROLES
+    decl = ("; declarations, NAME=yes|no: %s" % ", ".join(sorted(names))) if names else \
+        "; NAME=yes|no for a declaration the knowledge base reads (README: Declarations)"
+    return ("declare a fact instead of detecting it (repeatable): role=ROLE[,ROLE...] with ROLE one of %s; "
+            "product=one of %s%s" % (", ".join(ROLES), ", ".join(PRODUCTS), decl))
+
+
+def check_assume(pairs, cat):
+    """Validate --assume NAME=VALUE pairs against detect.ROLES, PRODUCTS and the catalog's
+    declarations -> {name: value} (declarations as "yes"/"no"). UsageError (exit 2) naming the
+    problem, with a suggestion, for anything else."""
+    from kbcheck.detect import ROLES
+    from kbcheck.select import _suggest
+    decl = declarations(cat)
+    out = {}
+    for name, value in pairs:
+        if name == "role":
+            roles = [r.strip() for r in value.split(",") if r.strip()]
+            if not roles:
+                raise UsageError("--assume role= needs a role: %s (comma-separated for several)" % ", ".join(ROLES))
+            for r in roles:
+                if r not in ROLES:
+                    raise UsageError("--assume role=%s: unknown role %r%s; roles: %s" % (
+                        value, r, _suggest(r, ROLES), ", ".join(ROLES)))
+            out[name] = ",".join(roles)
+        elif name == "product":
+            if value not in PRODUCTS:
+                raise UsageError("--assume product=%s: unknown product%s; products: %s" % (
+                    value, _suggest(value, PRODUCTS), ", ".join(PRODUCTS)))
+            out[name] = value
+        elif name in decl:
+            v = value.lower()
+            if v not in YES + NO:
+                raise UsageError("--assume %s=%s: a declaration is yes or no (also true/false, 1/0)" % (name, value))
+            out[name] = "yes" if v in YES else "no"
+        else:
+            known = ["role", "product"] + sorted(decl)
+            raise UsageError("--assume %s: unknown name%s; known: %s" % (
+                name or "''", _suggest(name, known), ", ".join(known)))
+    return out
+
+
 FORMATS = ("text", "json", "junit", "prometheus")
 
 
-def _add_common(p):
-    """Source, selection and run options shared by `kbcheck` and `kbcheck fix`."""
+def _add_common(p, declared=None):
+    """Source, selection and run options shared by `kbcheck` and `kbcheck fix`. declared: the
+    declaration names for the --assume help (None: described, not listed)."""
     src = p.add_argument_group("what to read")
     src.add_argument("--root", metavar="DIR", help="judge a copied root tree (a snapshot or an extracted sosreport) instead of this host")
     src.add_argument("--supportconfig", metavar="PATH", help="judge a supportconfig archive (tarball or extracted directory)")
     src.add_argument("--connect", metavar="URI", help="libvirt URI to read guests from, read-only (default: the detected hypervisor's system URI)")
     src.add_argument("--assume", metavar="NAME=VALUE", action="append", type=_assume, default=[],
-                     help="declare a fact: role=kvm_host|xen_dom0|kvm_guest|xen_guest|container_host (comma-separated), "
-                     "product=sle11|sle12, multi_tenant=yes, migration_cluster=yes, database=yes ...")
+                     help=assume_help(declared))
     sel = p.add_argument_group("what to run")
     sel.add_argument("--tag", action="append", default=[], help="only entries with this tag (repeatable: any of)")
     sel.add_argument("--exclude-tag", action="append", default=[], metavar="TAG",
@@ -69,13 +135,13 @@ def _add_common(p):
     p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
 
 
-def build_parser():
+def build_parser(declared=None):
     p = _Parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
                 "against the virtualization best practices of the kbcheck knowledge base.",
                 epilog="Exit codes: 0 no failure and no error (waived results do not count); 1 at least one "
                 "failure; 3 errors but no failure; 2 bad usage or unusable input; 130 interrupted. Other "
                 "commands: `kbcheck explain ID`, `kbcheck fix --script FILE`.")
-    _add_common(p)
+    _add_common(p, declared)
     p._action_groups[-1].add_argument("--list", action="store_true",
                                       help="list the entries that would run, and why others would not")
     out = p.add_argument_group("output")
@@ -89,13 +155,13 @@ def build_parser():
     return p
 
 
-def build_fix_parser():
+def build_fix_parser(declared=None):
     p = _Parser(prog="kbcheck fix", description="Write a bash script that applies the product's fix for "
                 "every failure found here, to review and then run by hand (kbcheck never runs it).",
                 epilog="Run the script as root after reading it; KBCHECK_FIX_ROOT=DIR bash FILE applies it "
                 "to a copied root tree instead (see README, Fix scripts).")
     p.add_argument("--script", metavar="FILE", required=True, help="where to write the script (atomically)")
-    _add_common(p)
+    _add_common(p, declared)
     return p
 
 
@@ -200,8 +266,25 @@ def _check(args, cat, chosen, source, host):
     return results, waived, summ, notices, {"started": t0, "ended": t1, "seconds": t1 - t0}
 
 
+def _help_declarations(argv):
+    """For --help: the declaration names of the catalog this run would use (None when none loads)."""
+    if "-h" not in argv and "--help" not in argv:
+        return None
+    path = None
+    for i, a in enumerate(argv):
+        if a == "--catalog" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif a.startswith("--catalog="):
+            path = a.split("=", 1)[1]
+    try:
+        from kbcheck import catalog as catalog_mod
+        return sorted(declarations(catalog_mod.load(path)))
+    except UsageError:
+        return None
+
+
 def run(argv):
-    args = build_parser().parse_args(argv)
+    args = build_parser(_help_declarations(argv)).parse_args(argv)
     from kbcheck import catalog as catalog_mod
     cat = catalog_mod.load(args.catalog)
     if args.version:
@@ -209,6 +292,7 @@ def run(argv):
         return 0
     from kbcheck import detect, runner, select
     from kbcheck.facts import Host
+    assumed = check_assume(args.assume, cat)
     chosen, left = select.select(cat, tags=args.tag, ids=args.id, exclude_tags=args.exclude_tag,
                                  min_severity=args.severity)
     if args.waivers and not args.list:
@@ -217,7 +301,7 @@ def run(argv):
     from kbcheck.sources.choose import make_source
     source = make_source(args)
     try:
-        host = Host(source, assume=dict(args.assume))
+        host = Host(source, assume=assumed)
         if args.list:
             _write(cmd_list(cat, chosen, left, host), args.output)
             return 0
@@ -248,11 +332,12 @@ def run(argv):
 
 
 def cmd_fix(argv):
-    args = build_fix_parser().parse_args(argv)
+    args = build_fix_parser(_help_declarations(argv)).parse_args(argv)
     from kbcheck import catalog as catalog_mod
     from kbcheck import detect, fixscript, select
     from kbcheck.facts import Host
     cat = catalog_mod.load(args.catalog)
+    assumed = check_assume(args.assume, cat)
     chosen, _ = select.select(cat, tags=args.tag, ids=args.id, exclude_tags=args.exclude_tag,
                               min_severity=args.severity)
     if args.waivers:
@@ -261,7 +346,7 @@ def cmd_fix(argv):
     from kbcheck.sources.choose import make_source
     source = make_source(args)
     try:
-        host = Host(source, assume=dict(args.assume))
+        host = Host(source, assume=assumed)
         results, waived, summ, notices, _ = _check(args, cat, chosen, source, host)
         info = detect.summary(host)
         text, steps, left_out = fixscript.generate(results, info, host.era, cat.version, waived,

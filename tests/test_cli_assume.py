@@ -1,0 +1,70 @@
+"""--assume is validated: roles from kbcheck.detect.ROLES, products from kbcheck.cli.PRODUCTS,
+declaration names from the catalog (kbgen.catalog collects host.declared("NAME") from the probes),
+values yes/no. Every problem is exit 2 with one line and a suggestion."""
+import json
+import os
+
+import pytest
+
+from conftest import EXAMPLES
+
+EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
+
+
+@pytest.fixture
+def kb(built, capsys):
+    from kbcheck.cli import main
+
+    def call(*argv):
+        rc = main(["--catalog", built["catalog"]] + list(argv))
+        out, err = capsys.readouterr()
+        return rc, out, err
+    return call
+
+
+def test_catalog_collects_declarations(catalog_data):
+    decl = catalog_data["declarations"]
+    assert "multi_tenant" in decl and "ksm-multi-tenant" in decl["multi_tenant"]
+    for name, ids in decl.items():
+        for i in ids:
+            code = [e for e in catalog_data["entries"] if e["id"] == i][0]["code"]
+            assert 'declared("%s")' % name in code or "declared('%s')" % name in code
+
+
+@pytest.mark.parametrize("arg, words", [
+    ("role=foo", ["unknown role 'foo'", "kvm_host"]),
+    ("role=kvm_host,xen_domO", ["did you mean xen_dom0"]),
+    ("product=sle13", ["unknown product", "sle12"]),
+    ("multi_tenant=maybe", ["yes or no"]),
+    ("multi_tennant=yes", ["unknown name", "did you mean multi_tenant"]),
+    ("role=", ["needs a role"]),
+])
+def test_bad_assume_is_usage_error(kb, arg, words):
+    rc, out, err = kb("--root", EXAMPLE, "--assume", arg)
+    assert rc == 2 and not out
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    for w in words:
+        assert w in err
+
+
+def test_good_assume_normalised_and_valid_json(kb):
+    from jsonschema import validate
+    rc, out, err = kb("--root", EXAMPLE, "--format", "json", "--assume", "role=kvm_host",
+                      "--assume", "multi_tenant=TRUE", "--assume", "database=0", "--assume", "product=sle12")
+    assert rc in (0, 1), err
+    doc = json.loads(out)
+    assert doc["host"]["assume"] == {"role": "kvm_host", "multi_tenant": "yes", "database": "no", "product": "sle12"}
+    schema_path = os.path.join(os.path.dirname(__import__("kbcheck.report", fromlist=["x"]).__file__),
+                               "kbcheck-output.schema.json")
+    with open(schema_path) as f:
+        validate(doc, json.load(f))
+
+
+def test_help_lists_roles_products_and_declarations(built, capsys):
+    from kbcheck import cli
+    from kbcheck.detect import ROLES
+    with pytest.raises(SystemExit):
+        cli.main(["--catalog", built["catalog"], "--help"])
+    out = " ".join(capsys.readouterr()[0].split())
+    for word in list(ROLES) + list(cli.PRODUCTS) + ["multi_tenant", "migration_cluster"]:
+        assert word in out
