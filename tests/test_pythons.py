@@ -89,3 +89,36 @@ def test_vermin_finds_no_newer_syntax():
     out, _ = p.communicate(timeout=300)
     assert p.returncode == 0, out
     assert "Target versions not met" not in out, out
+
+
+def _python2():
+    for exe in ["/usr/bin/python2", "/usr/bin/python2.7"] + sorted(
+            glob.glob(os.path.expanduser("~/.pyenv/versions/2.*/bin/python"))):
+        if os.access(exe, os.X_OK):
+            return exe
+    return None
+
+
+PYTHON2 = _python2()
+
+
+@pytest.mark.skipif(PYTHON2 is None, reason="no Python 2 on this machine")
+@pytest.mark.parametrize("how", ["pyz", "package"])
+def test_python2_gets_one_line_and_exit_2(built, how):
+    """`python2 kbcheck.pyz` (and `python2 -m kbcheck`) refuse in one line, no traceback."""
+    if how == "pyz":
+        argv = [PYTHON2, built["pyz"], "--version"]
+    else:
+        argv = [PYTHON2, "-m", "kbcheck", "--version"]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                         cwd=os.path.join(ROOT, "checks"), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 2 and not out
+    assert err.strip() == "kbcheck needs Python 3.6 or newer; this is Python 2.7"
+
+
+def test_cli_main_refuses_old_python(monkeypatch, capsys):
+    from kbcheck import cli
+    monkeypatch.setattr(cli.sys, "version_info", (3, 5, 9, "final", 0))
+    assert cli.main(["--version"]) == 2
+    assert capsys.readouterr()[1].strip() == "kbcheck needs Python 3.6 or newer; this is Python 3.5"

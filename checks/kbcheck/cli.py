@@ -367,7 +367,18 @@ def cmd_fix(argv):
     return 0
 
 
+def python_too_old():
+    """The one-line refusal on Python older than 3.6, or None."""
+    if sys.version_info < (3, 6):
+        return "kbcheck needs Python 3.6 or newer; this is Python %d.%d" % tuple(sys.version_info[:2])
+    return None
+
+
 def main(argv=None):
+    old = python_too_old()
+    if old:
+        sys.stderr.write(old + "\n")
+        return EXIT_USAGE
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "explain":

@@ -40,6 +40,9 @@ FIXED = (2020, 1, 1, 0, 0, 0)  # reproducible archives
 # filled in at build time.
 MAIN = '''# kbcheck bundled runner
 import sys
+if sys.version_info < (3, 6):
+    sys.stderr.write("kbcheck needs Python 3.6 or newer; this is Python %%d.%%d\\n" %% tuple(sys.version_info[:2]))
+    sys.exit(2)
 
 MAGICS = %(magics)r
 MODULES = %(modules)r
