@@ -10,9 +10,17 @@ import os
 import sys
 import time
 
-from kbgen import model as model_mod
+try:
+    from kbgen import model as model_mod
+    MISSING = None
+except ImportError as e:  # kbgen's own dependencies: main() says so in one line
+    if getattr(e, "name", None) not in ("yaml", "jsonschema"):
+        raise
+    model_mod = None
+    MISSING = e.name
+from kbgen import project  # noqa: E402
 
-PROJECT = model_mod.PROJECT
+PROJECT = project.ROOT  # = model.PROJECT
 
 
 def _load(args):
@@ -123,6 +131,9 @@ def cmd_new(args):
 
 
 def main(argv=None):
+    if MISSING:
+        sys.stderr.write("kbgen needs PyYAML and jsonschema: pip install '.[gen]' (%s is missing)\n" % MISSING)
+        return 2
     p = argparse.ArgumentParser(prog="kbgen", description="Compile the kbcheck knowledge base.")
     p.add_argument("--kb", help="the kb/ directory (default: the project's)")
     p.add_argument("--recommendations", help="RECOMMENDATIONS.md (default: ../shared/guide/RECOMMENDATIONS.md)")
