@@ -114,6 +114,11 @@ def test_waivers_do_not_touch_passing_results(kb, tmp_path):
     ('{"waivers": [\n  {"id": "x",\n   "reason": "y",,\n}]}', 3, "not valid JSON"),
     ('[\n {"id": "x", "reason": "y", "expires": "2030-01-01"},\n {"id": "z", "reason": "y"}\n]', 3,
      "needs a non-empty 'expires'"),
+    # an INI file with a broken first header is reported as INI, not as "not valid JSON"
+    ("[waiver\nid = x\nreason = y\nexpires = 2030-01-01\n", 1, "a section header is [name]"),
+    ("\n# comment\n[ok]\nid = x\nreason = y\nexpires = 2030-01-01\n[broken\n", 7, "a section header is [name]"),
+    ("  [legacy ide\n", 1, "a section header is [name]"),
+    ('["virtio-disk-bus"]', 1, "waiver #1 is not an object"),
 ])
 def test_malformed_file_is_usage_error_with_line(kb, tmp_path, text, line, what):
     w = write(tmp_path, text)

@@ -199,12 +199,28 @@ def load(path):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise _bad("%s:%d" % (path, raw.count(b"\n", 0, e.start) + 1), "not UTF-8 text")
-    if text.lstrip()[:1] in ("{", "["):
-        # JSON, unless it is an INI file whose first line is a [section] header
-        first = text.lstrip().splitlines()[0].strip() if text.strip() else ""
-        if not re.match(r"^\[[^\]\"{},:]*\]$", first) or first == "[]":
-            return parse_json(text, path)
+    if _looks_like_json(text):
+        return parse_json(text, path)
     return parse_ini(text, path)
+
+
+def _looks_like_json(text):
+    """The format, from the first non-blank character: `{` is JSON; `[` is JSON when what follows
+    is a JSON list (`[]`, `[{`, `[` then an object on a later line, or any text that parses as JSON), else an INI section
+    header, broken or not (`[waiver`, `[name]`), which parse_ini then reports with its line."""
+    body = text.lstrip()
+    if body[:1] == "{":
+        return True
+    if body[:1] != "[":
+        return False
+    after = body[1:].lstrip()
+    if after[:1] in ("{", "]", ""):
+        return True
+    try:
+        json.loads(text)
+        return True
+    except ValueError:
+        return False
 
 
 def apply(waivers, results, ran_ids, known_ids, today=None):
