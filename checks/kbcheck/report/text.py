@@ -23,10 +23,12 @@ def _paint(text, status, color):
 def header(host_info, notices=()):
     h = host_info
     roles = ", ".join(ROLE_LABELS.get(r, r) for r in h.get("roles", [])) or "no role detected"
-    prod = h.get("product_name") or h.get("product")
-    lines = ["kbcheck on %s (%s: %s)" % (h.get("hostname") or "unknown host", h.get("source"), h.get("location")),
+    prod = h.get("product_name") or h.get("product") or "unknown product"
+    lines = ["kbcheck on %s (%s: %s)" % (h.get("hostname") or "unknown host", h.get("source") or "?",
+                                         h.get("location") or "?"),
              "  %s; %s; %s CPUs / %s cores / %s NUMA node(s); %s guest(s)" % ((prod, roles) + tuple(
-                 "?" if h.get(k) is None else h[k] for k in ("cpus", "cores", "numa_nodes")) + (h.get("guests", 0),))]
+                 "?" if h.get(k) is None else h[k] for k in ("cpus", "cores", "numa_nodes")) + (
+                 "?" if h.get("guests") is None else h["guests"],))]
     if h.get("assume"):
         lines.append("  assumed: " + ", ".join("%s=%s" % kv for kv in sorted(h["assume"].items())))
     for u in h.get("unsure", []):
