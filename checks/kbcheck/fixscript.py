@@ -7,9 +7,10 @@ The script
   /etc and /boot that its commands name) as FILE.kbcheck-YYYYmmddHHMMSS, once per run, then runs
   the runtime commands (change now) and the persistent ones (survive a reboot) in a subshell
   with `set -e`; a failed step is reported and the others go on;
-- replaces GUEST with the guest's name for guest-scope results (one step per guest);
+- replaces GUEST with the guest's name for guest-scope results (one step per guest), and DEVICE
+  with the device for results whose subject is a /dev path (one step per device);
 - comments out, for a person to finish, steps that are interactive (`virsh edit`) or still hold
-  a placeholder (N, SIZE, VALUE, DEVICE, DISK);
+  a placeholder (kbcheck.placeholders: N, SIZE, VALUE, DEVICE, loopN ..., quoted text included);
 - ends by saying what needs a host reboot, and which guests need a restart (shut down and start);
 - exits 0 when every step went through, 1 otherwise.
 
@@ -22,27 +23,46 @@ area (/etc /sys /proc /boot /usr/lib /usr/share /var /lib /run /opt /srv) that a
 outside quotes or inside double quotes is written as "$KBCHECK_FIX_ROOT"/etc/...; text inside
 single quotes and here-document bodies is left alone (it is data, such as a tmpfiles.d line
 naming a /sys path, which must keep the real path). `sysctl -w KEY=VALUE` writes
-$KBCHECK_FIX_ROOT/proc/sys/KEY under a root. Commands that act on the running system (grub2-mkconfig,
-virsh, systemctl, dracut, mkinitrd, modprobe ...) are skipped with a message under a root, and
-everywhere when they are not installed (`type -P`, which, unlike `command -v`, does not see the script's own wrapper functions). Limits: paths built at run time (from
-variables or command output), paths inside single quotes and relative paths are not rerouted.
+$KBCHECK_FIX_ROOT/proc/sys/KEY under a root; /dev paths go under the root too (not /dev/null and
+the standard streams). Under a root the script is safe by default: its PATH holds only the
+file-editing tools of SAFE_TOOLS, so any other command (losetup, qemu-nbd, mount, modprobe, virsh,
+rcSERVICE, one this module never heard of) is skipped with a message by bash's
+command_not_found_handle, and a command named by an absolute path (kb_path) is skipped too. On a
+real host, the LIVE_COMMANDS are skipped with a message when they are not installed (`type -P`,
+which, unlike `command -v`, does not see the script's own wrapper functions). Limits: paths built
+at run time (from variables or command output), paths inside single quotes and relative paths are
+not rerouted.
 """
 import re
 import time
 
 from kbcheck import __version__
+from kbcheck import placeholders as placeholders_mod
 
 ROOT_VAR = "KBCHECK_FIX_ROOT"
 PREFIXES = ("/etc", "/sys", "/proc", "/boot", "/usr/lib", "/usr/share", "/var", "/lib", "/run", "/opt", "/srv")
+# Commands that act on the running system: wrapped so that, on a real host, a missing one is
+# reported instead of failing the step. Under KBCHECK_FIX_ROOT nothing outside SAFE_TOOLS runs
+# at all (see PREAMBLE), so this list is a convenience, not the safety rule.
 LIVE_COMMANDS = ("grub2-mkconfig", "grub-mkconfig", "update-bootloader", "virsh", "xl", "xm", "systemctl",
-                 "service", "dracut", "mkinitrd", "modprobe", "rmmod", "tuned-adm", "udevadm", "swapon",
-                 "swapoff", "mount", "umount", "zypper", "cpupower", "saptune", "systemd-tmpfiles")
-PLACEHOLDERS = ("N", "SIZE", "VALUE", "DEVICE", "DISK", "GUEST")
+                 "service", "chkconfig", "dracut", "mkinitrd", "modprobe", "rmmod", "insmod", "tuned-adm",
+                 "udevadm", "swapon", "swapoff", "mkswap", "mount", "umount", "losetup", "qemu-nbd", "kpartx",
+                 "zypper", "cpupower", "saptune", "systemd-tmpfiles", "qemu-img", "fallocate", "blkid",
+                 "shutdown", "reboot", "ip", "dd")
+# Under KBCHECK_FIX_ROOT the script's PATH holds only these tools (file editing and reading, on
+# paths rewritten under the root): everything else is skipped with a message, whatever its name.
+SAFE_TOOLS = ("sed", "grep", "cat", "cp", "mkdir", "tee", "touch", "chmod", "test", "[", "printf", "echo",
+              "true", "false", "dirname", "basename", "date", "ls", "sort", "head", "tail", "tr", "cut", "awk")
+PLACEHOLDERS = tuple(sorted(placeholders_mod.PLACEHOLDERS))
 INTERACTIVE = re.compile(r"\b(virsh\s+edit|crontab\s+-e|yast2?|vi|vim|nano)\b")
 NEEDS_TEXT = {"reboot": "reboot the host", "guest-restart": "restart the guest (shut down, then start)",
               "service-restart": "restart the service named in the step"}
 
-_PREFIX_RE = re.compile(r"(%s)(?=/|$|[\s;|&)'\"<>])" % "|".join(re.escape(p) for p in PREFIXES))
+_PREFIX_RE = re.compile(r"(%s)(?=/|$|[\s;|&)'\"<>])" % "|".join(re.escape(p) for p in PREFIXES + ("/dev",)))
+# /dev paths stay as they are when they are the standard streams or /dev/null
+_DEV_KEEP = re.compile(r"/dev/(null|zero|stdin|stdout|stderr|fd/|tty\b)")
+# a word in command position: line start or after ; | & ( ` ! or a shell keyword
+_CMD_POS = re.compile(r"(^|[;|&(`!]|\b(then|do|else|elif|if|while|until))\s*$")
 _BOUNDARY = set(" \t><=(;|&`:")
 _DQ_BOUNDARY = set(' \t=:"')
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -71,8 +91,10 @@ def _reroot_line(line):
                 i += 1
                 continue
             if c == "/" and (i == 0 or line[i - 1] in _BOUNDARY):
+                if _CMD_POS.search(line[:i]) and not re.match(r"[^\s;|&'\"<>`]*\)", line[i:]):
+                    out.append("kb_path ")  # an absolute command: never run under a root
                 m = _PREFIX_RE.match(line, i)
-                if m:
+                if m and not _DEV_KEEP.match(line, i):
                     out.append('"$%s"' % ROOT_VAR)
                     paths.append(re.match(r"[^\s;|&)'\"<>`]*", line[i:]).group(0))
             out.append(c)
@@ -93,7 +115,7 @@ def _reroot_line(line):
             state = None
         elif c == "/" and line[i - 1] in _DQ_BOUNDARY:
             m = _PREFIX_RE.match(line, i)
-            if m:
+            if m and not _DEV_KEEP.match(line, i):
                 out.append("${%s}" % ROOT_VAR)
                 paths.append(re.match(r"[^\s;|&)'\"<>`$]*", line[i:]).group(0))
         out.append(c)
@@ -130,6 +152,10 @@ def _comment(text, prefix="# "):
     return "\n".join((prefix + line).rstrip() for line in (text or "").strip().splitlines())
 
 
+def _holds(v, word):
+    return word in placeholders_mod.find("\n".join(v.get(k) or "" for k in ("runtime", "persistent")))
+
+
 def variant(entry, era):
     fix = entry.data.get("fix") or {}
     return fix.get(era) or fix.get("all")
@@ -144,8 +170,8 @@ PREAMBLE = r'''#!/usr/bin/env bash
 # Every step first saves the files it changes as FILE.kbcheck-<timestamp>, then applies the
 # change now (runtime) and for the next boots (persistent). Steps can be run again safely.
 # KBCHECK_FIX_ROOT=/some/dir bash %(name)s applies the steps to a copied root tree instead of this
-# host (for testing): paths are redirected under it, sysctl -w writes into its /proc/sys, and commands
-# that act on the running system (grub2-mkconfig, virsh, systemctl ...) are skipped.
+# host (for testing): paths are redirected under it, sysctl -w writes into its /proc/sys, and only
+# file-editing tools run (sed, grep, cat, cp, mkdir, tee ...): every other command is skipped.
 set -u
 KBCHECK_FIX_ROOT="${KBCHECK_FIX_ROOT:-}"
 KBCHECK_FIX_ROOT="${KBCHECK_FIX_ROOT%%/}"
@@ -159,6 +185,20 @@ if [ -n "$KBCHECK_FIX_ROOT" ]; then
         exit 2
     fi
     echo "kbcheck fix: working under KBCHECK_FIX_ROOT=$KBCHECK_FIX_ROOT"
+    # Safe by default: only file-editing tools stay reachable; any other command (losetup,
+    # qemu-nbd, mount, modprobe, rcSERVICE, a tool this script does not know ...) is skipped.
+    KB_BIN="$(mktemp -d "${TMPDIR:-/tmp}/kbcheck-fix.XXXXXX")" || exit 2
+    KB_RM="$(type -P rm)"
+    trap '"$KB_RM" -rf -- "$KB_BIN"' EXIT
+    for kb_tool in %(safe_tools)s; do
+        kb_where="$(type -P -- "$kb_tool")" && ln -s -- "$kb_where" "$KB_BIN/$kb_tool"
+    done
+    PATH="$KB_BIN"
+    command_not_found_handle() {
+        echo "  skipped under KBCHECK_FIX_ROOT (not a file-editing tool): $*"
+        return 0
+    }
+    kill() { echo "  skipped under KBCHECK_FIX_ROOT: kill $*"; }
 else
     if [ "$(id -u)" != 0 ]; then
         echo "kbcheck fix: run this as root (or set KBCHECK_FIX_ROOT to try it on a copied tree)" >&2
@@ -185,6 +225,14 @@ kb_backup() {  # save each existing regular file once per run: FILE.kbcheck-$KB_
 kb_mkdirs() {  # create the folders of the files a step writes, if missing
     local f
     for f in "$@"; do mkdir -p -- "$(dirname -- "$f")" || return 1; done
+}
+
+kb_path() {  # a command named by its absolute path: never under a root
+    if [ -n "$KBCHECK_FIX_ROOT" ]; then
+        echo "  skipped under KBCHECK_FIX_ROOT: $*"
+        return 0
+    fi
+    "$@"
 }
 
 kb_live() {  # a command that acts on the running system: skipped under a root, or when absent
@@ -255,6 +303,8 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
             continue
         if e.scope == "guest" and r.subject:
             steps.append((e, v, r.subject, [r]))
+        elif r.subject and r.subject.startswith("/dev/") and _holds(v, "DEVICE"):
+            steps.append((e, v, r.subject, [r]))  # one step per device, DEVICE filled in
         elif e.id in by_entry:
             by_entry[e.id][3].append(r)
         else:
@@ -268,7 +318,7 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
                        "host": host, "host_q": _quote(host.split(".")[0]),
                        "product": host_info.get("product_name") or host_info.get("product") or "?",
                        "source": "%s %s" % (host_info.get("source") or "?", host_info.get("location") or ""),
-                       "name": name, "live_functions": live}]
+                       "name": name, "live_functions": live, "safe_tools": " ".join(_quote(t) for t in SAFE_TOOLS)}]
     if left_out:
         out.append("# Failures this script does not touch:")
         for e, r, why in left_out:
@@ -297,7 +347,7 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
             if not snippet or not snippet.strip():
                 continue
             if guest:
-                snippet = re.sub(r"\bGUEST\b", guest, snippet)
+                snippet = placeholders_mod.fill(snippet, "DEVICE" if e.scope != "guest" else "GUEST", guest)
             rerooted, paths = reroot(snippet.rstrip("\n") + "\n")
             named.extend(paths)
             body.append("# %s" % label_)
@@ -316,8 +366,10 @@ def generate(results, host_info, era, kb_version="", waived=None, now=None, name
         if INTERACTIVE.search(code):
             reason = "interactive: run it by hand"
         else:
-            stripped = re.sub(r"'[^']*'", "''", code)
-            left = sorted(set(w for w in re.findall(r"\b[A-Z]+\b", stripped) if w in PLACEHOLDERS))
+            left = placeholders_mod.find("\n".join(v.get(k) or "" for k in ("runtime", "persistent")) if not guest
+                                         else placeholders_mod.fill("\n".join(v.get(k) or "" for k in (
+                                             "runtime", "persistent")), "DEVICE" if e.scope != "guest" else "GUEST",
+                                             guest))
             if left:
                 reason = "replace %s with the right value first" % ", ".join(left)
         needs = v.get("needs") or "none"

@@ -1,0 +1,113 @@
+"""Fix scripts under KBCHECK_FIX_ROOT are safe by default: only file-editing tools run; every
+other command (losetup, qemu-nbd, mount, modprobe, rcSERVICE, an absolute /sbin path, a script
+inside the copied tree ...) is skipped with a message. Placeholders left after the subject is
+filled in make a step for a person; a device subject fills DEVICE."""
+import os
+import shutil
+import stat
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+
+DANGEROUS = ("losetup", "qemu-nbd", "kpartx", "umount", "mount", "swapon", "mkswap", "modprobe", "rmmod",
+             "dd", "ip", "service", "rclibvirtd", "xl", "xm", "virsh", "systemctl", "frobnicate", "fallocate")
+
+
+def entry(id_, runtime, persistent="", scope="host", files=()):
+    from kbcheck.catalog import Entry
+    return Entry({"id": id_, "title": id_, "area": "test", "section": "1", "covers": [], "tags": [],
+                  "severity": "medium", "scope": scope,
+                  "fix": {"all": {"runtime": runtime, "persistent": persistent, "files": list(files),
+                                  "needs": "none"}}})
+
+
+def script_for(pairs):
+    from kbcheck import fixscript
+    from kbcheck.results import Result
+    results = [(e, Result("fail", "bad", subject=subj), 0.0) for e, subj in pairs]
+    text, _, _ = fixscript.generate(results, {"hostname": "h"}, "sle12")
+    return text
+
+
+def fake_tools(tmp_path):
+    """A PATH folder where each dangerous name leaves a marker file when it runs."""
+    bin_dir = tmp_path / "bin"
+    marks = tmp_path / "ran"
+    bin_dir.mkdir()
+    marks.mkdir()
+    for name in DANGEROUS:
+        p = bin_dir / name
+        p.write_text("#!/bin/sh\ntouch %s/%s\n" % (marks, name))
+        p.chmod(p.stat().st_mode | stat.S_IEXEC)
+    return str(bin_dir), marks
+
+
+def run(text, tmp_path, root, path_first):
+    script = tmp_path / "fix.sh"
+    script.write_text(text)
+    env = dict(os.environ, KBCHECK_FIX_ROOT=str(root), PATH=path_first + os.pathsep + os.environ["PATH"])
+    p = subprocess.Popen(["bash", str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, env=env)
+    out, err = p.communicate(timeout=60)
+    return p.returncode, out, err
+
+
+def test_only_file_editing_tools_run_under_a_root(tmp_path):
+    root = tmp_path / "root"
+    (root / "etc" / "init.d").mkdir(parents=True)
+    (root / "dev").mkdir()
+    (root / "etc" / "x.conf").write_text("a = 1\n")
+    trap = root / "etc" / "init.d" / "trap"
+    trap.write_text("#!/bin/sh\ntouch %s/ran/tree-script\n" % tmp_path)
+    trap.chmod(0o755)
+    bin_dir, marks = fake_tools(tmp_path)
+    runtime = "\n".join("%s -x /dev/loop0" % n for n in DANGEROUS) + "\n"
+    runtime += "echo 1 > /dev/sdz\n/etc/init.d/trap start\n/usr/sbin/frobnicate now\n$(command -v losetup) -d /dev/loop1\n"
+    runtime += "sed -i 's/a = 1/a = 2/' /etc/x.conf\n"
+    text = script_for([(entry("danger", runtime), None)])
+    rc, out, err = run(text, tmp_path, root, bin_dir)
+    assert sorted(os.listdir(str(marks))) == [], out + err
+    assert (root / "etc" / "x.conf").read_text() == "a = 2\n"
+    assert (root / "dev" / "sdz").exists() or "sdz" in out + err  # into the tree, never the real /dev
+    for name in ("losetup", "qemu-nbd", "kpartx", "mount", "modprobe", "rclibvirtd", "frobnicate"):
+        assert "skipped under KBCHECK_FIX_ROOT" in out and name in out
+
+
+def test_device_subject_fills_device(tmp_path):
+    from kbcheck import catalog
+    here = os.path.dirname(os.path.abspath(__file__))
+    import yaml
+    with open(os.path.join(here, "..", "kb", "images", "loop-nbd-detached.yaml")) as f:
+        fix = yaml.safe_load(f)["fix"]
+    e = catalog.Entry({"id": "loop-nbd-detached", "title": "t", "area": "images", "section": "1",
+                       "covers": [], "tags": [], "severity": "high", "scope": "host", "fix": fix})
+    text = script_for([(e, "/dev/loop0"), (e, "/dev/nbd1")])
+    assert "NOT RUN" not in text
+    assert 'losetup -d "$KBCHECK_FIX_ROOT"/dev/loop0' in text
+    assert 'qemu-nbd -d "$KBCHECK_FIX_ROOT"/dev/nbd1' in text
+    root = tmp_path / "root"
+    root.mkdir()
+    bin_dir, marks = fake_tools(tmp_path)
+    rc, out, err = run(text, tmp_path, root, bin_dir)
+    assert rc == 0 and os.listdir(str(marks)) == [], out + err
+
+
+@pytest.mark.parametrize("snippet, word", [
+    ("echo 'vm.swappiness = VALUE' > /etc/sysctl.d/90-x.conf\n", "VALUE"),
+    ("sed -i 's/$/ dom0_mem=SIZE/' /etc/default/grub\n", "SIZE"),
+    ("losetup -d /dev/loopN\n", "loopN"),
+    ("echo 'DEVICE swap swap defaults 0 0' >> /etc/fstab\n", "DEVICE"),
+])
+def test_placeholders_make_a_step_for_a_person(snippet, word):
+    text = script_for([(entry("p", snippet), None)])
+    assert "NOT RUN (replace %s" % word in text
+    assert "\nkb_step " not in text
+
+
+def test_guest_placeholder_filled_other_placeholders_stay():
+    text = script_for([(entry("g", "virsh setvcpus GUEST N --config\n", scope="guest"), "web1")])
+    assert "NOT RUN (replace N" in text and "virsh setvcpus web1 N" in text
+    text = script_for([(entry("g", "virsh autostart GUEST\n", scope="guest"), "web1")])
+    assert "NOT RUN" not in text and "virsh autostart web1" in text
