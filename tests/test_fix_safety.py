@@ -111,3 +111,18 @@ def test_guest_placeholder_filled_other_placeholders_stay():
     assert "NOT RUN (replace N" in text and "virsh setvcpus web1 N" in text
     text = script_for([(entry("g", "virsh autostart GUEST\n", scope="guest"), "web1")])
     assert "NOT RUN" not in text and "virsh autostart web1" in text
+
+
+def test_fix_meant_for_another_machine_runs_nothing_here(model):
+    """nfs-retransmissions: the change belongs on the NFS server, so its fix is text only and the
+    script carries it as a step for a person."""
+    from kbcheck.catalog import Entry
+    data = [e for e in model.entries if e["id"] == "nfs-retransmissions"][0]
+    fix = data["fix"]["all"]
+    assert not fix.get("runtime") and not fix.get("persistent") and not fix.get("files")
+    assert "NFS server" in fix["text"]
+    e = Entry(dict(data))
+    text = script_for([(e, None)])
+    assert "\nkb_step " not in text
+    assert not [line for line in text.splitlines() if "nfs" in line and not line.startswith("#")]
+    assert "(no commands: a step for a person" in text
