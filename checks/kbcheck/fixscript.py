@@ -54,7 +54,7 @@ LIVE_COMMANDS = ("grub2-mkconfig", "grub-mkconfig", "update-bootloader", "virsh"
 SAFE_TOOLS = ("sed", "grep", "cat", "cp", "mkdir", "tee", "touch", "chmod", "test", "[", "printf", "echo",
               "true", "false", "dirname", "basename", "date", "ls", "sort", "head", "tail", "tr", "cut", "awk")
 PLACEHOLDERS = tuple(sorted(placeholders_mod.PLACEHOLDERS))
-INTERACTIVE = re.compile(r"\b(virsh\s+edit|crontab\s+-e|yast2?|vi|vim|nano)\b")
+INTERACTIVE = re.compile(r"\b(virsh(\s+-c\s+\S+)?\s+edit|crontab\s+-e|yast2?|vi|vim|nano)\b")
 NEEDS_TEXT = {"reboot": "reboot the host", "guest-restart": "restart the guest (shut down, then start)",
               "service-restart": "restart the service named in the step"}
 
