@@ -140,7 +140,8 @@ def build_parser(declared=None):
                 "against the virtualization best practices of the kbcheck knowledge base.",
                 epilog="Exit codes: 0 no failure and no error (waived results do not count); 1 at least one "
                 "failure; 3 errors but no failure; 2 bad usage or unusable input; 130 interrupted. Other "
-                "commands: `kbcheck explain ID`, `kbcheck fix --script FILE`.")
+                "commands (give the command first): `kbcheck explain ID`, `kbcheck fix --script FILE`, "
+                "`kbcheck report DIR`.")
     _add_common(p, declared)
     p._action_groups[-1].add_argument("--list", action="store_true",
                                       help="list the entries that would run, and why others would not")
@@ -219,15 +220,26 @@ def cmd_list(catalog, chosen, left, host):
     return "\n".join(lines) + "\n"
 
 
-def cmd_explain(argv):
-    from kbcheck import catalog as catalog_mod
-    from kbcheck.explain import render
+def build_explain_parser():
     p = _Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix.")
-    p.add_argument("id")
+    p.add_argument("id", metavar="ID", help="the entry's id (`kbcheck --list` shows them)")
     p.add_argument("--timeout", metavar="SECONDS", type=_timeout, default=5.0,
                    help="deadline for each probe and each read, in seconds (default 5; 0 = no deadline)")
     p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
-    args = p.parse_args(argv)
+    return p
+
+
+def parsers(declared=None):
+    """Every command's argument parser, by its command line: for the CLI reference and the README test."""
+    from kbcheck.fleet import build_parser as build_report_parser
+    return [("kbcheck", build_parser(declared)), ("kbcheck explain", build_explain_parser()),
+            ("kbcheck fix", build_fix_parser(declared)), ("kbcheck report", build_report_parser())]
+
+
+def cmd_explain(argv):
+    from kbcheck import catalog as catalog_mod
+    from kbcheck.explain import render
+    args = build_explain_parser().parse_args(argv)
     cat = catalog_mod.load(args.catalog)
     e = cat.by_id.get(args.id)
     if e is None:

@@ -156,17 +156,22 @@ def _parser_md(parser, level, title):
     return lines
 
 
-def cli_page():
+def cli_page(catalog=None):
+    """Every command of the runner (kbcheck, explain, fix, report) from its own argument parser;
+    the --assume help lists the catalog's declarations when the catalog is given."""
+    declared = sorted((catalog or {}).get("declarations") or {}) or None
     try:
         from kbcheck import cli
-        parser = cli.build_parser()
+        parsers = cli.parsers(declared)
     except Exception as e:
-        raise PagesError("cannot build the CLI reference from kbcheck.cli.build_parser(): %s: %s" % (type(e).__name__, e))
+        raise PagesError("cannot build the CLI reference from kbcheck.cli.parsers(): %s: %s" % (type(e).__name__, e))
     lines = ["---", "title: CLI reference", "---", "", "# CLI reference", "",
-             "Generated from the runner's own argument parser, so it lists exactly the options of the "
+             "Generated from the runner's own argument parsers, so it lists exactly the options of the "
              "[bundled runner](download/kbcheck.pyz) built with this site. Run it as `python3 kbcheck.pyz ...` "
              "(Python 3.6 or newer).", ""]
-    lines += _parser_md(parser, 2, "`%s`" % parser.prog)[2:]
+    for n, (name, parser) in enumerate(parsers):
+        part = _parser_md(parser, 2, "`%s`" % name)
+        lines += part[2:] if n == 0 else part
     return "\n".join(lines) + "\n"
 
 
@@ -302,7 +307,7 @@ def extra_pages(model, catalog, offline=None):
         "index.md": home(catalog),
         "tags.md": tags_page(),
         "matrix.md": matrix_page(model),
-        "cli.md": cli_page(),
+        "cli.md": cli_page(catalog),
         "json-output.md": json_page(),
         "contributing.md": contributing_page(),
     }
