@@ -73,7 +73,7 @@ def roles(host):
                 found["container_host"] = "%s present" % p
                 break
     if not found:
-        unsure.append("no virtualization role detected; declare one with --assume role=kvm_host|xen_dom0|kvm_guest|xen_guest|container_host")
+        unsure.append("no virtualization role detected; declare one with --assume role=" + "|".join(ROLES))
     return {"roles": [r for r in ROLES if r in found], "evidence": found, "unsure": unsure}
 
 
