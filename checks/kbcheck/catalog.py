@@ -21,6 +21,7 @@ class Entry(object):
         self.id = data["id"]
         self.title = data["title"]
         self.area = data.get("area", "")
+        self.area_title = data.get("area_title") or self.area
         self.section = data.get("section", "")
         self.covers = data.get("covers", [])
         self.tags = data.get("tags", [])

@@ -15,6 +15,24 @@ COMMANDS = ("explain", "fix", "report")
 
 
 class _Parser(argparse.ArgumentParser):
+    # argparse builds a help formatter for every add_argument(), and the formatter asks the
+    # terminal for its width through shutil (which imports bz2, lzma, ...): ~2 ms of every run.
+    # Give it a width, and ask the terminal only when help is really printed.
+    _help_width = 100
+
+    def _get_formatter(self):
+        return self.formatter_class(prog=self.prog, width=self._help_width)
+
+    def format_help(self):
+        import shutil
+        self._help_width = max(40, shutil.get_terminal_size().columns - 2)
+        return argparse.ArgumentParser.format_help(self)
+
+    def format_usage(self):
+        import shutil
+        self._help_width = max(40, shutil.get_terminal_size().columns - 2)
+        return argparse.ArgumentParser.format_usage(self)
+
     def error(self, message):
         if message.startswith("unrecognized arguments:"):
             extra = message.split(":", 1)[1].split()

@@ -1,5 +1,4 @@
 """Choosing which entries a run includes."""
-import difflib
 import fnmatch
 
 from kbcheck.errors import UsageError
@@ -8,6 +7,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 
 
 def _suggest(word, choices):
+    import difflib  # only when there is something to suggest
     close = difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.5)
     return (" (did you mean %s?)" % ", ".join(close)) if close else ""
 

@@ -3,6 +3,8 @@ import hashlib
 import json
 import re
 
+from kbgen.areas import area_title, areas_in_guide_order
+
 RUNTIME_FIELDS = ("id", "title", "area", "section", "covers", "tags", "severity", "kind", "applies", "summary",
                   "rationale", "manual", "scope", "code", "code_line", "code_hash", "fix", "file")
 
@@ -23,7 +25,13 @@ def declarations(entries):
 
 
 def compile_catalog(model):
-    entries = [dict((k, e[k]) for k in RUNTIME_FIELDS) for e in model.entries]
+    """Entries in the guide's order (areas by their first section), each with its area's title."""
+    entries = []
+    for area, es in areas_in_guide_order(model):
+        for e in es:
+            d = dict((k, e[k]) for k in RUNTIME_FIELDS)
+            d["area_title"] = area_title(area)
+            entries.append(d)
     recs = dict((rid, {"section": r["section"], "kind": r["kind"], "text": r["text"]})
                 for rid, r in model.recommendations.items())
     body = json.dumps({"entries": entries, "recommendations": recs}, sort_keys=True, separators=(",", ":"))

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 
+from kbgen.areas import AREA_TITLES, area_title, areas_in_guide_order, section_key  # noqa: F401
 from kbgen import scenarios as scen
 
 HYP = {"kvm": "KVM", "xen": "Xen", "containers": "Containers"}
@@ -19,42 +20,11 @@ ROLE = {"host": "Host", "guest": "Guest"}
 PROD = {"sle11": "SLE 11", "sle12": "SLE 12"}
 NEEDS = {"none": "takes effect at once", "reboot": "needs a reboot", "guest-restart": "needs a guest restart",
          "service-restart": "needs a service restart"}
-AREA_TITLES = {
-    "process": "Before you change anything", "libvirt": "Management with libvirt", "memory": "Memory",
-    "swap": "Swap", "io": "I/O", "storage": "Storage and file systems", "cpu": "CPUs", "numa": "NUMA",
-    "images": "Guest images", "guest-devices": "Guest devices", "guest-settings": "Guest settings",
-    "xen": "Xen", "containers": "Containers", "boot": "Boot configuration", "conversion": "Converting guests",
-}
 NAV_FILE = ".kbgen-nav.json"  # read by site/hooks.py; dot files are not part of the built site
 
 
 class SiteError(Exception):
     """A page could not be generated; the message names the entry's file."""
-
-
-def area_title(area):
-    return AREA_TITLES.get(area, area.replace("-", " ").capitalize())
-
-
-def section_key(section):
-    """'4.1.10' -> (4, 1, 10): guide order, not string order."""
-    out = []
-    for part in str(section).split("."):
-        try:
-            out.append(int(part))
-        except ValueError:
-            out.append(0)
-    return tuple(out)
-
-
-def areas_in_guide_order(model):
-    """-> [(area, [entries in section order])], areas ordered by their first section in the guide."""
-    by_area = {}
-    for e in model.entries:
-        by_area.setdefault(e["area"], []).append(e)
-    for es in by_area.values():
-        es.sort(key=lambda e: (section_key(e["section"]), e["id"]))
-    return sorted(by_area.items(), key=lambda kv: (section_key(kv[1][0]["section"]), kv[0]))
 
 
 def _badges(e):

@@ -55,10 +55,10 @@ def _render(results, host_info, summary, color, verbose, notices, fixes, waived)
     groups = {}
     order = []
     for i, (e, r, _) in enumerate(results):
-        if e.area not in groups:
-            groups[e.area] = []
-            order.append(e.area)
-        groups[e.area].append((e, r, waived.get(i)))
+        if e.area_title not in groups:
+            groups[e.area_title] = []
+            order.append(e.area_title)
+        groups[e.area_title].append((e, r, waived.get(i)))
     for area in order:
         rows = groups[area]
         if not verbose:
