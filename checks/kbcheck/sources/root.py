@@ -97,43 +97,8 @@ class RootSource(Source):
         return done
 
     # -- the interface -----------------------------------------------------------------
-    def read_text(self, path):
-        try:
-            real = self.resolve(path)
-        except Escape:
-            raise Unreadable(path, "refused: a symbolic link leads outside %s" % self.root)
-        try:
-            st = os.stat(real)
-        except OSError as e:
-            if e.errno in (errno.ENOENT, errno.ENOTDIR):
-                return None
-            if e.errno == errno.EACCES:
-                raise NeedsRoot(path, "needs root")
-            raise Unreadable(path, e.strerror or str(e))
-        if not stat.S_ISREG(st.st_mode):
-            if stat.S_ISDIR(st.st_mode):
-                return None
-            raise Unreadable(path, "not a regular file; refused to read it")
-        try:
-            with open(real, "rb") as f:
-                data = _read_capped(f, MAX_BYTES + 1)
-        except OSError as e:
-            if e.errno == errno.EACCES:
-                raise NeedsRoot(path, "needs root")
-            if e.errno in (errno.ENOENT, errno.ENOTDIR):
-                return None
-            # /sys files may refuse reads (EINVAL, EIO, ENODEV): treat as unreadable
-            raise Unreadable(path, e.strerror or str(e))
-        if len(data) > MAX_BYTES:
-            raise Unreadable(path, "larger than %d MiB; refused to read it" % (MAX_BYTES >> 20))
-        return data.decode("utf-8", "replace")
-
-    def read_bytes(self, path, limit):
-        """The first `limit` bytes (at most MAX_BYTES) of a regular file under the root; None when absent.
-
-        Unlike read_text, a file larger than the limit is fine: only its head is read (disk image
-        headers)."""
-        limit = max(0, min(int(limit), MAX_BYTES))
+    def _head(self, path, limit):
+        """The first `limit` bytes of the regular file at host path `path`; None when absent."""
         try:
             real = self.resolve(path)
         except Escape:
@@ -158,7 +123,23 @@ class RootSource(Source):
                 raise NeedsRoot(path, "needs root")
             if e.errno in (errno.ENOENT, errno.ENOTDIR):
                 return None
+            # /sys files may refuse reads (EINVAL, EIO, ENODEV): treat as unreadable
             raise Unreadable(path, e.strerror or str(e))
+
+    def read_text(self, path):
+        data = self._head(path, MAX_BYTES + 1)
+        if data is None:
+            return None
+        if len(data) > MAX_BYTES:
+            raise Unreadable(path, "larger than %d MiB; refused to read it" % (MAX_BYTES >> 20))
+        return data.decode("utf-8", "replace")
+
+    def read_bytes(self, path, limit):
+        """The first `limit` bytes (at most MAX_BYTES) of a regular file under the root; None when absent.
+
+        Unlike read_text, a file larger than the limit is fine: only its head is read (disk image
+        headers)."""
+        return self._head(path, max(0, min(int(limit), MAX_BYTES)))
 
     def listdir(self, path):
         try:
