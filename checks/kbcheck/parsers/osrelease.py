@@ -61,6 +61,9 @@ def product(osr=None, suse=None):
         sp = suse.get("PATCHLEVEL", "0")
         name = suse.get("NAME", "")
         prod = "sle" + ver if ("SUSE Linux Enterprise" in name and ver in ("10", "11", "12")) else "suse-other"
+        base = name.split(" (")[0]
+        if sp.isdigit() and sp != "0":
+            base += " SP" + sp
         return {"product": prod, "version": ver + ("." + sp if sp and sp != "0" else ""),
-                "sp": int(sp) if sp.isdigit() else 0, "name": name.split(" (")[0], "id": "sles"}
+                "sp": int(sp) if sp.isdigit() else 0, "name": base, "id": "sles"}
     return {"product": "unknown", "version": "", "sp": 0, "name": "", "id": ""}
