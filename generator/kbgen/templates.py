@@ -131,7 +131,7 @@ def kernel_param(params, entry_id):
     word = name + ("=" + value if value else "")
     fix = {
         "sle11": {"text": "Add `%s` to the `kernel` line of the default entry in /boot/grub/menu.lst." % word,
-                  "persistent": "sed -i -E '/^\\s*(kernel|module)\\s+\\S*vmlinuz/{/%s/!s/$/ %s/}' /boot/grub/menu.lst" % (name, word),
+                  "persistent": "sed -i -E '/^[[:space:]]*(kernel|module)[[:space:]]+[^ ]*vmlinuz/{/%s/!s/$/ %s/}' /boot/grub/menu.lst" % (name, word),
                   "files": ["/boot/grub/menu.lst"], "needs": "reboot"},
         "sle12": {"text": "Add `%s` to GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then regenerate the GRUB configuration." % word,
                   "persistent": ("sed -i '/^GRUB_CMDLINE_LINUX_DEFAULT=/{/%s/!s/\"$/ %s\"/}' /etc/default/grub\n"
