@@ -18,17 +18,16 @@ a call, and a thread cannot be killed. So the runner (runner.run with a timeout)
 import threading
 
 from kbcheck.errors import Unreadable
-from kbcheck.sources.base import Source
+from kbcheck.sources.base import Layer
 
 _get_ident = threading.get_ident
 
 
-class Watched(Source):
+class Watched(Layer):
     """A pass-through Source that remembers what each thread is reading and refuses poisoned paths."""
 
     def __init__(self, base):
-        Source.__init__(self)
-        self.base = base
+        Layer.__init__(self, base)
         self.kind = base.kind
         self.label = base.label
         self.notices = base.notices  # the same list: notices added later still reach the report
@@ -70,10 +69,3 @@ class Watched(Source):
     def capabilities(self):
         return self._call("host capabilities", self.base.capabilities)
 
-    def close(self):
-        self.base.close()
-
-    def __getattr__(self, name):
-        if name == "base":
-            raise AttributeError(name)
-        return getattr(self.base, name)

@@ -59,3 +59,20 @@ class Source(object):
 
     def close(self):
         pass
+
+
+class Layer(Source):
+    """A source laid over another: what the layer does not answer itself passes through to `base`
+    (files, commands, archive details), and closing it closes the base."""
+
+    def __init__(self, base):
+        Source.__init__(self)
+        self.base = base
+
+    def close(self):
+        self.base.close()
+
+    def __getattr__(self, name):
+        if name == "base":  # not set yet (during __init__): no recursion
+            raise AttributeError(name)
+        return getattr(self.base, name)

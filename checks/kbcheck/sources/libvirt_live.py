@@ -23,7 +23,7 @@ is left behind and the run goes on with the files).
 import threading
 
 from kbcheck.errors import Evidence
-from kbcheck.sources.base import Source
+from kbcheck.sources.base import Layer
 
 SYSTEM_URIS = {"kvm": "qemu:///system", "xen": "xen:///system"}
 
@@ -119,7 +119,7 @@ def _fetch(libvirt, uri):
             pass
 
 
-class LibvirtSource(Source):
+class LibvirtSource(Layer):
     """A base source whose guests and capabilities come from libvirt (read-only), when it answers.
 
     base: the Source for files. uri: libvirt URI (None: the detected hypervisor's system URI).
@@ -129,8 +129,7 @@ class LibvirtSource(Source):
     """
 
     def __init__(self, base, uri=None, timeout=10.0, libvirt_module=None, live_capabilities=True):
-        Source.__init__(self)
-        self.base = base
+        Layer.__init__(self, base)
         self.kind = base.kind
         self.label = base.label
         self.uri = uri or default_uri(base)
@@ -225,14 +224,6 @@ class LibvirtSource(Source):
                 return data["caps"]
         return self.base.capabilities()
 
-    def close(self):
-        self.base.close()
-
-    def __getattr__(self, name):
-        # anything else a base source offers (archive details) passes through
-        if name == "base":
-            raise AttributeError(name)
-        return getattr(self.base, name)
 
 
 def _nodeinfo_text(n):
