@@ -1,4 +1,5 @@
 """The interface every data source implements."""
+import os
 
 
 class Source(object):
@@ -76,3 +77,23 @@ class Layer(Source):
         if name == "base":  # not set yet (during __init__): no recursion
             raise AttributeError(name)
         return getattr(self.base, name)
+
+
+def folders(path, depth=2):
+    """Local folders below `path`, at most `depth` levels down, breadth first, in name order;
+    symbolic links are not followed. (For finding the tree a user meant when pointing kbcheck
+    at its parent.)"""
+    level = [path]
+    for _ in range(depth):
+        nxt = []
+        for d in level:
+            try:
+                names = sorted(os.listdir(d))
+            except OSError:
+                continue
+            for n in names:
+                p = os.path.join(d, n)
+                if os.path.isdir(p) and not os.path.islink(p):
+                    yield p
+                    nxt.append(p)
+        level = nxt

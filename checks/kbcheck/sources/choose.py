@@ -12,6 +12,7 @@
 import os
 
 from kbcheck.errors import UsageError
+from kbcheck.sources.base import folders
 
 
 def _with_libvirt(base, args, required_uri):
@@ -43,24 +44,6 @@ def _looks_like_root(path):
     return any(os.path.isdir(os.path.join(path, m)) for m in ROOT_MARKS)
 
 
-def _subdirs(path, depth=2):
-    """Directories under `path`, at most `depth` levels down, breadth first, symlinks not followed."""
-    level = [path]
-    for _ in range(depth):
-        nxt = []
-        for d in level:
-            try:
-                names = sorted(os.listdir(d))
-            except OSError:
-                continue
-            for n in names:
-                p = os.path.join(d, n)
-                if os.path.isdir(p) and not os.path.islink(p):
-                    yield p
-                    nxt.append(p)
-        level = nxt
-
-
 def _did_you_mean(found):
     if not found:
         return ""
@@ -73,7 +56,7 @@ def _check_root_tree(root):
     sos_commands/) at its top. Anything else is a usage error naming the folders that do."""
     if _looks_like_root(root):
         return
-    found = [p for p in _subdirs(root) if _looks_like_root(p)]
+    found = [p for p in folders(root) if _looks_like_root(p)]
     hint = _did_you_mean(found)
     if not hint:
         from kbcheck.sources.supportconfig import is_supportconfig
@@ -95,7 +78,7 @@ def _supportconfig_candidates(path):
         p = os.path.join(path, n)
         if os.path.isfile(p) and n.startswith(("scc_", "nts_")) and n.endswith(ARCHIVE_SUFFIXES):
             out.append(p)
-    for p in _subdirs(path):
+    for p in folders(path):
         if has_marker(p):
             out.append(p)
     return out

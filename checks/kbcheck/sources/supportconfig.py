@@ -13,6 +13,7 @@ by "first section that matches anywhere". Four states of evidence are kept apart
   * the command failed on the host      -> errors.CommandFailed
 """
 import fnmatch
+import itertools
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ import tempfile
 from kbcheck.errors import CommandFailed, NotCollected, ParseError, Unreadable
 from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.parsers import supportconfig as scp
-from kbcheck.sources.base import Source
+from kbcheck.sources.base import Source, folders
 
 MAX_TOTAL = 512 * 1024 * 1024     # bytes extracted from one tarball, at most
 MAX_FILE = 64 * 1024 * 1024       # one supportconfig text file, at most
@@ -138,21 +139,9 @@ def find_top(root, depth=2):
 
 def _find_top(root, depth=2):
     """The directory holding basic-environment.txt (or other supportconfig files), at most `depth` down."""
-    level = [root]
-    for _ in range(depth + 1):
-        nxt = []
-        for d in level:
-            try:
-                names = sorted(os.listdir(d))
-            except OSError:
-                continue
-            if any(m in names for m in MARKERS):
-                return d
-            for n in names:
-                p = os.path.join(d, n)
-                if os.path.isdir(p) and not os.path.islink(p):
-                    nxt.append(p)
-        level = nxt
+    for d in itertools.chain([root], folders(root, depth)):
+        if has_marker(d):
+            return d
     return None
 
 
