@@ -40,3 +40,21 @@ def built_site(tmp_path_factory, model):
     from kbgen.cli import build
     out = str(tmp_path_factory.mktemp("build-site"))
     return build(model, out, site=True, quiet=True)
+
+
+@pytest.fixture
+def kb(built, capsys):
+    """kb(*argv) -> (exit code, stdout, stderr): kbcheck's main() in-process with the session's
+    compiled catalog (placed after a leading command such as explain or fix)."""
+    from kbcheck.cli import main
+
+    def call(*argv):
+        argv = list(argv)
+        if argv and argv[0] in ("explain", "fix"):
+            argv = argv[:1] + ["--catalog", built["catalog"]] + argv[1:]
+        else:
+            argv = ["--catalog", built["catalog"]] + argv
+        rc = main(argv)
+        out, err = capsys.readouterr()
+        return rc, out, err
+    return call

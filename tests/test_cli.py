@@ -10,21 +10,6 @@ from conftest import EXAMPLES
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
 
 
-@pytest.fixture
-def kb(built, capsys):
-    """kb(*argv) -> (exit code, stdout, stderr), with the session's compiled catalog."""
-    from kbcheck.cli import main
-
-    def call(*argv):
-        argv = list(argv)
-        if argv and argv[0] in ("explain", "fix"):
-            argv = argv[:1] + ["--catalog", built["catalog"]] + argv[1:]
-        else:
-            argv = ["--catalog", built["catalog"]] + argv
-        rc = main(argv)
-        out, err = capsys.readouterr()
-        return rc, out, err
-    return call
 
 
 def ids_of(out):

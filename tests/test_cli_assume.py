@@ -11,15 +11,6 @@ from conftest import EXAMPLES
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
 
 
-@pytest.fixture
-def kb(built, capsys):
-    from kbcheck.cli import main
-
-    def call(*argv):
-        rc = main(["--catalog", built["catalog"]] + list(argv))
-        out, err = capsys.readouterr()
-        return rc, out, err
-    return call
 
 
 def test_catalog_collects_declarations(catalog_data):

@@ -5,15 +5,14 @@
 - Every fix snippet of kb/ (both eras): a script with a failure for every entry, run twice on a
   copy of an example tree of that era; appends are guarded, so the second run changes nothing."""
 import glob
-import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from conftest import EXAMPLES
+from support.run import fix_script as run_script
+from support.run import kbcheck, statuses, tree  # noqa: F401
 
 XEN = os.path.join(EXAMPLES, "sle11-xen-dom0")
 XEN_FIXED = ("host-io-scheduler", "xen-dom0-autoballoon")
@@ -24,47 +23,6 @@ XEN_FIXED = ("host-io-scheduler", "xen-dom0-autoballoon")
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 
 
-def kbcheck(built, *argv):
-    p = subprocess.Popen([sys.executable, built["pyz"]] + list(argv), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True)
-    out, err = p.communicate(timeout=120)
-    return p.returncode, out, err
-
-
-def statuses(built, root, ids):
-    argv = ["--root", root, "--format", "json"]
-    for i in ids:
-        argv += ["--id", i]
-    got = {}
-    for r in json.loads(kbcheck(built, *argv)[1])["results"]:
-        got.setdefault(r["id"], set()).add(r["status"])
-    return got
-
-
-def run_script(script, root):
-    p = subprocess.Popen(["bash", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         universal_newlines=True, env=dict(os.environ, KBCHECK_FIX_ROOT=root))
-    out, err = p.communicate(timeout=120)
-    return p.returncode, out, err
-
-
-def tree(root):
-    got = {}
-    for d, dirs, files in os.walk(root):
-        for name in files + [x for x in dirs if os.path.islink(os.path.join(d, x))]:
-            p = os.path.join(d, name)
-            if ".kbcheck-" in name:
-                continue
-            rel = os.path.relpath(p, root)
-            if os.path.islink(p):
-                got[rel] = "-> " + os.readlink(p)
-            else:
-                with open(p, "rb") as f:
-                    got[rel] = f.read()
-    return got
-
-
-@pytest.mark.skipif(not os.path.isdir(XEN), reason="examples/sle11-xen-dom0 is not there")
 def test_sle11_xen_dom0_round_trip(built, tmp_path):
     root = str(tmp_path / "root")
     shutil.copytree(XEN, root, symlinks=True)

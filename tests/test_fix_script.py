@@ -1,7 +1,6 @@
 """`kbcheck fix --script`: generate the script for the example snapshot, run it for real with bash
 under KBCHECK_FIX_ROOT on a copy, and judge the copy again."""
 import glob
-import json
 import os
 import re
 import shutil
@@ -10,52 +9,17 @@ import subprocess
 import pytest
 
 from conftest import EXAMPLES
+from support.run import fix_script as run_script
+from support.run import kbcheck, statuses as _statuses, tree
 
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
 FIXED = ("ksm-sleep-millisecs", "ksm-merge-across-nodes", "numa-balancing", "host-io-scheduler")
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
-
-
-def kbcheck(built, *argv):
-    import sys
-    p = subprocess.Popen([sys.executable, built["pyz"]] + list(argv), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True)
-    out, err = p.communicate(timeout=120)
-    return p.returncode, out, err
-
-
 def statuses(built, root, ids=FIXED):
-    argv = ["--root", root, "--format", "json"]
-    for i in ids:
-        argv += ["--id", i]
-    _, out, _ = kbcheck(built, *argv)
-    got = {}
-    for r in json.loads(out)["results"]:
-        got.setdefault(r["id"], set()).add(r["status"])
-    return got
+    return _statuses(built, root, ids)
 
 
-def run_script(script, root, env_extra=None):
-    env = dict(os.environ, KBCHECK_FIX_ROOT=root)
-    env.update(env_extra or {})
-    p = subprocess.Popen(["bash", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         universal_newlines=True, env=env)
-    out, err = p.communicate(timeout=120)
-    return p.returncode, out, err
-
-
-def tree(root):
-    """{relative path: content} without kbcheck backups."""
-    got = {}
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            if ".kbcheck-" in f:
-                continue
-            full = os.path.join(dirpath, f)
-            with open(full, "rb") as fh:
-                got[os.path.relpath(full, root)] = fh.read()
-    return got
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 
 
 @pytest.fixture
