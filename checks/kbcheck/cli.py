@@ -410,20 +410,22 @@ def main(argv=None):
         sys.stderr.write(old + "\n")
         return EXIT_USAGE
     argv = list(sys.argv[1:] if argv is None else argv)
+    prog = "kbcheck"
     try:
         if argv and argv[0] == "explain":
             return cmd_explain(argv[1:])
         if argv and argv[0] == "fix":
             return cmd_fix(argv[1:])
         if argv and argv[0] == "report":
-            from kbcheck.fleet import main as report_main
-            return report_main(argv[1:])
+            from kbcheck import fleet
+            prog = "kbcheck report"
+            return fleet.run(argv[1:])
         return run(argv)
     except UsageError as e:
-        sys.stderr.write("kbcheck: %s\n" % e)
+        sys.stderr.write("%s: %s\n" % (prog, e))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("kbcheck: interrupted\n")
+        sys.stderr.write("%s: interrupted\n" % prog)
         return EXIT_INTERRUPT
     except BrokenPipeError:
         return 0

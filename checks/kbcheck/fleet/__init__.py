@@ -105,14 +105,6 @@ def run(argv):
 
 
 def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        return run(argv)
-    except UsageError as e:
-        sys.stderr.write("kbcheck report: %s\n" % e)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("kbcheck report: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        return 0
+    """`kbcheck report ...`: the command line's own error handling and exit codes apply."""
+    from kbcheck.cli import main as cli_main
+    return cli_main(["report"] + list(sys.argv[1:] if argv is None else argv))
