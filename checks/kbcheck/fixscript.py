@@ -68,6 +68,14 @@ _DQ_BOUNDARY = set(' \t=:"')
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 
 
+def _reroot_at(line, i, prefix, path_re, out, paths):
+    """At an absolute path starting at line[i]: when it lies in a system area (not /dev/null and
+    the like), emit the fix-root prefix before it and note the path."""
+    if _PREFIX_RE.match(line, i) and not _DEV_KEEP.match(line, i):
+        out.append(prefix)
+        paths.append(re.match(path_re, line[i:]).group(0))
+
+
 def _reroot_line(line):
     """Rewrite one line outside here-document bodies. -> (line, [absolute paths seen])."""
     out = []
@@ -93,10 +101,7 @@ def _reroot_line(line):
             if c == "/" and (i == 0 or line[i - 1] in _BOUNDARY):
                 if _CMD_POS.search(line[:i]) and not re.match(r"[^\s;|&'\"<>`]*\)", line[i:]):
                     out.append("kb_path ")  # an absolute command: never run under a root
-                m = _PREFIX_RE.match(line, i)
-                if m and not _DEV_KEEP.match(line, i):
-                    out.append('"$%s"' % ROOT_VAR)
-                    paths.append(re.match(r"[^\s;|&)'\"<>`]*", line[i:]).group(0))
+                _reroot_at(line, i, '"$%s"' % ROOT_VAR, r"[^\s;|&)'\"<>`]*", out, paths)
             out.append(c)
             i += 1
             continue
@@ -114,10 +119,7 @@ def _reroot_line(line):
         if c == '"':
             state = None
         elif c == "/" and line[i - 1] in _DQ_BOUNDARY:
-            m = _PREFIX_RE.match(line, i)
-            if m and not _DEV_KEEP.match(line, i):
-                out.append("${%s}" % ROOT_VAR)
-                paths.append(re.match(r"[^\s;|&)'\"<>`$]*", line[i:]).group(0))
+            _reroot_at(line, i, "${%s}" % ROOT_VAR, r"[^\s;|&)'\"<>`$]*", out, paths)
         out.append(c)
         i += 1
     return "".join(out), paths

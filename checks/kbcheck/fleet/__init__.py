@@ -16,7 +16,6 @@ import time
 from kbcheck.errors import UsageError
 from kbcheck.fleet import merge as merge_mod
 
-EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
