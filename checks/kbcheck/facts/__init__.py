@@ -1,0 +1,32 @@
+"""Host facts: the only way a probe sees the system.
+
+A Host wraps one Source (the top of the chain kbcheck.sources builds) and offers parsed, cached
+views; every view is computed at most once per run. Each kind of fact has its own module, and
+Host is their sum, so a probe sees one `host` with every name CONTRIBUTING documents:
+
+  core       raw reads and their cache: read, value, read_bytes, exists, listdir, parse,
+             command, require (and `cached`, the once-per-Host property)
+  detection  product, era, roles, detection, declared
+  kernel     sysctl (running and persistent), cmdline, cpus, cpu_flags, modules, topology
+  memory     meminfo, numa_nodes, hugepage_pools
+  storage    block_devices, mounts, fstab, swaps, image_header
+  boot       default_grub, menu_lst, boot_cmdline, boot_xen_cmdline, xen_running_cmdline
+  libvirt    domains, domain_errors, capabilities
+
+A new fact goes into the module of its kind (or a new module added to Host below); it reads
+through the core's reads and parses with a parser of kbcheck.parsers.
+"""
+from kbcheck.facts.boot import BootFacts
+from kbcheck.facts.core import Reads
+from kbcheck.facts.detection import DetectionFacts
+from kbcheck.facts.kernel import KernelFacts
+from kbcheck.facts.libvirt import LibvirtFacts
+from kbcheck.facts.memory import MemoryFacts
+from kbcheck.facts.storage import StorageFacts
+
+
+class Host(Reads, DetectionFacts, KernelFacts, MemoryFacts, StorageFacts, BootFacts, LibvirtFacts):
+    """The facts of one host, read from `source`; `assume`: the --assume declarations."""
+
+
+__all__ = ["Host"]

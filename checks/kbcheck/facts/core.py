@@ -1,0 +1,132 @@
+"""The facts layer's core: a Host's raw reads of its Source, each made at most once per run.
+
+Missing files give None (or an empty list); evidence that could not be had raises the errors of
+kbcheck.errors, which the runner turns into skip or error results. `cached` makes a fact (a
+parsed view) computed once per Host; the fact modules beside this one (kernel, memory, storage,
+boot, detection, libvirt) are built on these reads, and kbcheck.facts composes them into Host.
+"""
+from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
+
+
+class cached(object):
+    """A property computed once per Host (functools.cached_property is 3.8+).
+
+    An Evidence error is cached too, so a missing fact is looked up once, not per probe."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        self.name = fn.__name__
+
+    def __get__(self, obj, cls):
+        if obj is None:
+            return self
+        store = obj._cache
+        if self.name in store:
+            val = store[self.name]
+        else:
+            try:
+                val = self.fn(obj)
+            except Evidence as e:
+                val = _Raise(e)
+            store[self.name] = val
+        if isinstance(val, _Raise):
+            raise val.exc
+        return val
+
+
+class _Raise(object):
+    def __init__(self, exc):
+        self.exc = exc
+
+
+
+class Reads(object):
+    """What every fact reads through: the host's files, directories and commands, cached."""
+
+    def __init__(self, source, assume=None):
+        self.source = source
+        self.assume = dict(assume or {})
+        self._cache = {}
+        self._reads = {}
+        self._bytes = {}
+
+    # -- raw reads ---------------------------------------------------------------------
+    def read(self, path):
+        """Text of a host file, None when it does not exist. Cached."""
+        if path in self._reads:
+            v = self._reads[path]
+        else:
+            try:
+                v = self.source.read_text(path)
+            except Evidence as e:
+                v = _Raise(e)
+            self._reads[path] = v
+        if isinstance(v, _Raise):
+            raise v.exc
+        return v
+
+    def read_bytes(self, path, limit=4096):
+        """The first `limit` bytes of a file (bytes), None when it does not exist. Cached.
+
+        For binary headers (qcow2 images): read() decodes text and would garble them. Sources
+        that carry no file contents (archives) raise NotCollected, so the probe skips."""
+        key = (path, limit)
+        if key in self._bytes:
+            v = self._bytes[key]
+        else:
+            reader = getattr(self.source, "read_bytes", None)  # duck-typed sources may lack it
+            try:
+                if reader is None:
+                    raise NotImplementedError
+                v = reader(path, limit)
+            except Evidence as e:
+                v = _Raise(e)
+            except NotImplementedError:
+                v = _Raise(NotCollected(path, "this source cannot read file contents as bytes"))
+            self._bytes[key] = v
+        if isinstance(v, _Raise):
+            raise v.exc
+        return v
+
+    def value(self, path):
+        """A sysfs/procfs one-liner, stripped; None when absent."""
+        t = self.read(path)
+        return t.strip() if t is not None else None
+
+    def exists(self, path):
+        """True when the path exists; False when it does not or the source never collected it."""
+        try:
+            return self.read(path) is not None or self.source.listdir(path) is not None
+        except NotCollected:
+            return False
+        except Evidence:
+            return True
+
+    def listdir(self, path):
+        return self.source.listdir(path) or []
+
+    def _optional(self, path):
+        """value(path), or None when the source never collected it (a detail, not the verdict)."""
+        try:
+            return self.value(path)
+        except NotCollected:
+            return None
+
+    def parse(self, path, parser):
+        """Parse a file with a parser; None when absent; Unreadable (an error result) when garbled."""
+        t = self.read(path)
+        if t is None:
+            return None
+        try:
+            return parser(t)
+        except ParseError as e:
+            raise Unreadable(path, "cannot parse: %s" % e)
+
+    def command(self, name):
+        return self.source.command(name)
+    def require(self, value, what):
+        """Raise NotCollected when a needed fact is missing (for probes that cannot judge without it)."""
+        if value is None:
+            raise NotCollected(what, "not available on this host or in this archive")
+        return value
