@@ -1,4 +1,4 @@
-"""--assume is validated: roles from kbcheck.detect.ROLES, products from kbcheck.cli.PRODUCTS,
+"""--assume is validated: roles from kbcheck.detect.ROLES, products from kbcheck.commands.assume.PRODUCTS,
 declaration names from the catalog (kbgen.catalog collects host.declared("NAME") from the probes),
 values yes/no. Every problem is exit 2 with one line and a suggestion."""
 import json
@@ -53,9 +53,10 @@ def test_good_assume_normalised_and_valid_json(kb):
 
 def test_help_lists_roles_products_and_declarations(built, capsys):
     from kbcheck import cli
+    from kbcheck.commands import assume
     from kbcheck.detect import ROLES
     with pytest.raises(SystemExit):
         cli.main(["--catalog", built["catalog"], "--help"])
     out = " ".join(capsys.readouterr()[0].split())
-    for word in list(ROLES) + list(cli.PRODUCTS) + ["multi_tenant", "migration_cluster"]:
+    for word in list(ROLES) + list(assume.PRODUCTS) + ["multi_tenant", "migration_cluster"]:
         assert word in out

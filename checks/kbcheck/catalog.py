@@ -5,12 +5,28 @@ as marshal data, kbcheck/_catalog.bin, which it reads). Probes
 are compiled here, lazily, only for the entries a run selects.
 """
 import os
+import re
 import sys
 
 from kbcheck import probe_api
 from kbcheck.errors import UsageError
 
 ENV = "KBCHECK_CATALOG"
+# a probe reading a user declaration: host.declared("NAME") (`kbcheck --assume NAME=yes|no`)
+DECLARED = r"""\bhost\.declared\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
+
+
+def declarations(entries):
+    """{name: [entry ids]} of the declarations that probes read with host.declared("NAME"), names
+    and ids sorted; entries: (id, probe code) pairs. kbcheck refuses any other --assume name, so a
+    typo cannot pass unnoticed; `kbgen build` stores this in the catalog."""
+    out = {}
+    for eid, code in entries:
+        for name in re.findall(DECLARED, code or ""):
+            ids = out.setdefault(name, [])
+            if eid not in ids:
+                ids.append(eid)
+    return dict((k, sorted(v)) for k, v in sorted(out.items()))
 
 
 class Entry(object):
@@ -90,6 +106,9 @@ class Catalog(object):
         self.entries = [Entry(e) for e in data.get("entries", [])]
         self.by_id = dict((e.id, e) for e in self.entries)
         self.recommendations = data.get("recommendations", {})
+        got = data.get("declarations")
+        # {name: [entry ids]}: what `kbgen build` collected, or collected here from the probes
+        self.declarations = got if isinstance(got, dict) else declarations((e.id, e.code) for e in self.entries)
         self._precompiled = None
         for e in self.entries:
             e._catalog = self

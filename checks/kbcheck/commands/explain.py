@@ -1,5 +1,9 @@
 """`kbcheck explain ID`: an entry in the terminal, from the compiled catalog."""
+import sys
 import textwrap
+
+from kbcheck.commands.options import Parser, add_timeout_and_catalog
+from kbcheck.errors import UsageError
 
 PRODUCT_NAMES = {"sle11": "SLE 11", "sle12": "SLE 12", "all": "all products"}
 
@@ -104,3 +108,22 @@ def render(e, catalog):
         e.code_hash[:12] or "-", e.scope, e.source_file, catalog.version))
     lines.append("  run just this check: kbcheck --id %s    fix script: kbcheck fix --id %s --script FILE" % (e.id, e.id))
     return "\n".join(lines) + "\n"
+
+
+def build_parser():
+    p = Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix.")
+    p.add_argument("id", metavar="ID", help="the entry's id (`kbcheck --list` shows them)")
+    add_timeout_and_catalog(p)
+    return p
+
+
+def main(argv):
+    from kbcheck import catalog as catalog_mod
+    args = build_parser().parse_args(argv)
+    cat = catalog_mod.load(args.catalog)
+    e = cat.by_id.get(args.id)
+    if e is None:
+        from kbcheck.select import _suggest
+        raise UsageError("no entry %r%s" % (args.id, _suggest(args.id, cat.by_id)))
+    sys.stdout.write(render(e, cat))
+    return 0
