@@ -56,7 +56,7 @@ def test_sle11_xen_dom0_round_trip(built, tmp_path):
 def test_every_fix_snippet_is_idempotent(model, tmp_path, era, example):
     from kbcheck import fixscript
     from kbcheck.catalog import Entry
-    from kbcheck.results import Result
+    from kbcheck.results import Result, build
     src = os.path.join(EXAMPLES, example)
     if not os.path.isdir(src):
         pytest.skip("no example %s" % example)
@@ -69,7 +69,7 @@ def test_every_fix_snippet_is_idempotent(model, tmp_path, era, example):
             continue
         e = Entry(dict(data))
         results.append((e, Result("fail", "made up", subject="g1" if e.scope == "guest" else None), 0.0))
-    text, steps, _ = fixscript.generate(results, {"hostname": "h"}, era)
+    text, steps, _ = fixscript.generate(build(results, {"hostname": "h"}), era)
     assert steps > 10
     script = str(tmp_path / "fix.sh")
     with open(script, "w") as f:

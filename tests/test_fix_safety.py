@@ -25,9 +25,9 @@ def entry(id_, runtime, persistent="", scope="host", files=()):
 
 def script_for(pairs):
     from kbcheck import fixscript
-    from kbcheck.results import Result
+    from kbcheck.results import Result, build
     results = [(e, Result("fail", "bad", subject=subj), 0.0) for e, subj in pairs]
-    text, _, _ = fixscript.generate(results, {"hostname": "h"}, "sle12")
+    text, _, _ = fixscript.generate(build(results, {"hostname": "h"}), "sle12")
     return text
 
 

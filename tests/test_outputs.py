@@ -109,17 +109,16 @@ class _E(object):
 def test_prometheus_and_junit_escape_awkward_text():
     parser = pytest.importorskip("prometheus_client.parser")
     from kbcheck.report import junit, prometheus
-    from kbcheck.results import Result
+    from kbcheck.results import Result, build
     nasty = 'gu"est\\name\nnext \x01'
     results = [(_E(), Result("fail", 'bad "thing" <&>\n\x07line', nasty), 0.001)]
     host = {"hostname": 'h"1', "source": "root", "roles": ["kvm_host"]}
-    summ = {"pass": 0, "fail": 1, "warn": 0, "info": 0, "skip": 0, "error": 0, "waived": 0}
-    text = prometheus.render(results, host, summ, "abc", notices=["a\nb"])
+    text = prometheus.render(build(results, host, "abc", notices=["a\nb"]))
     fams = dict((f.name, f) for f in parser.text_string_to_metric_families(text))
     (s,) = fams["kbcheck_result"].samples
     assert s.labels["subject"] == nasty
     assert fams["kbcheck_info"].samples[0].labels["hostname"] == 'h"1'
-    xml = junit.render(results, host, summ, "abc")
+    xml = junit.render(build(results, host, "abc"))
     import xml.etree.ElementTree as ET
     case = ET.fromstring(xml.encode("utf-8")).find("testsuite/testcase")
     assert case.get("name").startswith('gu"est\\name\nnext ')

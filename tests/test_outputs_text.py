@@ -1,5 +1,6 @@
 """The text report's header: unknown counts print as `?`, never `None`."""
 from kbcheck.report import text
+from kbcheck.results import Report
 
 
 def test_unknown_counts_print_question_marks():
@@ -15,5 +16,5 @@ def test_unknown_counts_print_question_marks():
 
 def test_render_without_counts_has_no_none():
     info = {"hostname": None, "source": "supportconfig", "location": "a.txz", "product": None, "roles": []}
-    out = text.render([], info, {"pass": 0})
+    out = text.render(Report(info, []))
     assert "None" not in out

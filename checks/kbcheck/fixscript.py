@@ -285,19 +285,20 @@ kb_end() {  # kb_end STATUS ID
 '''
 
 
-def generate(results, host_info, era, kb_version="", waived=None, now=None, name="kbcheck-fix.sh"):
-    """results: [(entry, Result, seconds)] of a run -> the script's text."""
-    waived = waived or {}
+def generate(report, era, now=None, name="kbcheck-fix.sh"):
+    """report: a run's kbcheck.results.Report -> the script's text."""
+    host_info, kb_version = report.host, report.kb_version
     now = now if now is not None else time.time()
     host = host_info.get("hostname") or "unknown"
     steps = []       # (entry, [subjects], guest or None, [results])
     by_entry = {}
     left_out = []    # (entry, result, why)
-    for i, (e, r, _) in enumerate(results):
+    for r in report.results:
+        e = r.entry
         if r.status != "fail":
             continue
-        if i in waived:
-            left_out.append((e, r, "waived until %s: %s" % (waived[i].expires.isoformat(), waived[i].reason)))
+        if r.waiver is not None:
+            left_out.append((e, r, "waived until %s: %s" % (r.waiver.expires.isoformat(), r.waiver.reason)))
             continue
         v = variant(e, era)
         if not v:

@@ -1,4 +1,5 @@
-"""Results and the statuses a probe may return."""
+"""What a run finds: the Result a probe returns (and the statuses it may have), and the Report of
+a whole run (its results as Findings with their entries and waivers, the summary, the notices)."""
 
 STATUSES = ("pass", "fail", "warn", "info", "skip", "error")
 # how bad a status is, for sorting and for the exit code
@@ -33,3 +34,89 @@ WARN = _maker("warn")
 INFO = _maker("info")
 SKIP = _maker("skip")
 ERROR = _maker("error")
+
+
+# -- a run's report --------------------------------------------------------------------------
+class Finding(object):
+    """One result as a run's report carries it: the entry it judges, the probe's status, subject,
+    message and facts, the evidence it rests on (a list; empty until the facts layer records it),
+    the seconds its entry took (shared by the entry's results) and the waiver that covers it
+    (kbcheck.waivers.Waiver, None when none does)."""
+
+    __slots__ = ("entry", "status", "subject", "message", "facts", "evidence", "seconds", "waiver")
+
+    def __init__(self, entry, result, seconds=0.0, waiver=None):
+        self.entry = entry
+        self.status = result.status
+        self.subject = result.subject
+        self.message = result.message
+        self.facts = result.facts
+        self.evidence = []
+        self.seconds = seconds
+        self.waiver = waiver
+
+    def __repr__(self):
+        return "Finding(%s, %s, %r, subject=%r)" % (self.entry.id, self.status, self.message, self.subject)
+
+
+SUMMARY = STATUSES + ("waived", "needs_root")
+
+
+def summarise(results):
+    """{status: count} over findings, waived ones counted under "waived" only; "needs_root": the
+    results this run could not judge for lack of privileges (skip "needs root ...")."""
+    s = dict((k, 0) for k in SUMMARY)
+    for r in results:
+        if r.waiver is not None:
+            s["waived"] += 1
+            continue
+        s[r.status] += 1
+        if r.status == "skip" and r.message.startswith("needs root"):
+            s["needs_root"] += 1
+    return s
+
+
+class Report(object):
+    """Everything one run found, built once after it (see build) and read by every reporter
+    (kbcheck.reporters), the fix script and the exit code.
+
+    host: the judged host's facts (kbcheck.detect.summary); results: [Finding] in the order the
+    entries ran; notices: one-line notes for the reader; run: {"started", "ended", "seconds"}
+    (empty when not timed); kb_version: the knowledge base's version; summary: the counts
+    (summarise), computed here once."""
+
+    def __init__(self, host, results, notices=(), run=None, kb_version=None):
+        self.host = host
+        self.results = list(results)
+        self.notices = list(notices)
+        self.run = dict(run or {})
+        self.kb_version = kb_version
+        self.summary = summarise(self.results)
+
+    @property
+    def entries(self):
+        """The entries that ran, once each, in the order they ran."""
+        seen = {}
+        for r in self.results:
+            seen.setdefault(r.entry.id, r.entry)
+        return list(seen.values())
+
+    def exit_code(self):
+        """0 no fail and no error; 1 at least one fail; 3 errors but no fail (waived results do not count)."""
+        if self.summary["fail"]:
+            return 1
+        if self.summary["error"]:
+            return 3
+        return 0
+
+
+def build(raw, host, kb_version=None, notices=(), run=None, waivers=None, ran_ids=(), known_ids=()):
+    """The Report of a run. raw: the runner's [(entry, Result, seconds)]; waivers: [Waiver] to apply
+    (their notices follow the others); ran_ids / known_ids: the ids of the entries that ran and of
+    every catalog entry (for the notices about waivers that matched nothing)."""
+    results = [Finding(e, r, dt) for e, r, dt in raw]
+    notices = list(notices)
+    if waivers is not None:
+        from kbcheck import waivers as waivers_mod
+        notices.extend(waivers_mod.apply(waivers, results, ran_ids, known_ids))
+    return Report(host, results, notices, run, kb_version)

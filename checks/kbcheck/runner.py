@@ -282,23 +282,3 @@ class _BoundedRun(object):
                 if self.on_result:
                     self.on_result(e, r)
             self.next_entry = len(self.entries)
-
-
-def summary(results):
-    s = dict((k, 0) for k in ("pass", "fail", "warn", "info", "skip", "error"))
-    limited = 0
-    for _, r, _ in results:
-        s[r.status] += 1
-        if r.status == "skip" and r.message.startswith("needs root"):
-            limited += 1
-    s["needs_root"] = limited  # skips because this run lacked privileges (additive key)
-    return s
-
-
-def exit_code(summ):
-    """0 no fail and no error; 1 at least one fail; 3 errors but no fail."""
-    if summ.get("fail"):
-        return 1
-    if summ.get("error"):
-        return 3
-    return 0

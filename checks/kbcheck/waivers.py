@@ -224,28 +224,26 @@ def _looks_like_json(text):
 
 
 def apply(waivers, results, ran_ids, known_ids, today=None):
-    """Mark waived results. results: [(entry, Result, seconds)].
-
-    -> ({index in results: Waiver}, [notice]). ran_ids: ids of the entries that ran (selected);
+    """Mark waived results: each fail/warn/error result (kbcheck.results.Finding) a waiver in force
+    matches gets it as its `waiver`. -> [notice]. ran_ids: ids of the entries that ran (selected);
     known_ids: every id of the catalog."""
     today = today or datetime.date.today()
     active = []
     notices = []
     for w in waivers:
         if w.expires < today:
-            hits = [e.id for e, r, _ in results if r.status in WAIVABLE and w.matches(e.id, r.subject)]
+            hits = [r.entry.id for r in results if r.status in WAIVABLE and w.matches(r.entry.id, r.subject)]
             notices.append("%s expired on %s and no longer applies%s" % (
                 w.label(), w.expires.isoformat(),
                 ": %d result(s) count again" % len(hits) if hits else ""))
         else:
             active.append(w)
-    waived = {}
-    for i, (e, r, _) in enumerate(results):
+    for r in results:
         if r.status not in WAIVABLE:
             continue
         for w in active:
-            if w.matches(e.id, r.subject):
-                waived[i] = w
+            if w.matches(r.entry.id, r.subject):
+                r.waiver = w
                 w.used += 1
                 break
     for w in active:
@@ -255,4 +253,4 @@ def apply(waivers, results, ran_ids, known_ids, today=None):
             notices.append("%s matches no entry of the knowledge base" % w.label())
         elif any(fnmatch.fnmatchcase(i, w.id) for i in ran_ids):
             notices.append("%s matched no fail, warn or error result: is it still needed?" % w.label())
-    return waived, notices
+    return notices

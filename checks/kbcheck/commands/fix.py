@@ -18,7 +18,7 @@ def build_parser(declared=None):
 
 def main(argv):
     args = build_parser(help_declarations(argv)).parse_args(argv)
-    from kbcheck import atomic, detect, fixscript, select
+    from kbcheck import atomic, fixscript, select
     from kbcheck import catalog as catalog_mod
     from kbcheck.commands.assume import check_assume
     from kbcheck.commands.run import judge
@@ -34,10 +34,8 @@ def main(argv):
     source = make_source(args)
     try:
         host = Host(source, assume=assumed)
-        results, waived, summ, notices, _ = judge(args, cat, chosen, source, host)
-        info = detect.summary(host)
-        text, steps, left_out = fixscript.generate(results, info, host.era, cat.version, waived,
-                                                   name=os.path.basename(args.script))
+        report = judge(args, cat, chosen, source, host)
+        text, steps, left_out = fixscript.generate(report, host.era, name=os.path.basename(args.script))
     finally:
         source.close()
     atomic.write(args.script, text)
@@ -45,10 +43,10 @@ def main(argv):
         os.chmod(args.script, 0o644)
     except OSError:
         pass
-    for n in notices:
+    for n in report.notices:
         sys.stderr.write("kbcheck: note: %s\n" % n)
     sys.stdout.write("kbcheck: wrote %s: %d step(s) for %d failure(s)%s. Review it, then run it as root: bash %s\n" % (
-        args.script, steps, summ.get("fail", 0),
+        args.script, steps, report.summary["fail"],
         (", %d failure(s) left for a person (see the top of the script)" % left_out) if left_out else "",
         args.script))
     return 0

@@ -3,9 +3,8 @@ no error; 1 at least one fail; 3 errors but no fail; 2 bad usage or an unusable 
 import sys
 
 from kbcheck import __version__
+from kbcheck import report as reporters
 from kbcheck.commands.options import Parser, add_common, help_declarations
-
-FORMATS = ("text", "json", "junit", "prometheus")
 
 
 def build_parser(declared=None):
@@ -19,9 +18,7 @@ def build_parser(declared=None):
     p._action_groups[-1].add_argument("--list", action="store_true",
                                       help="list the entries that would run, and why others would not")
     out = p.add_argument_group("output")
-    out.add_argument("--format", choices=FORMATS, default="text",
-                     help="text (default), json (README: JSON output), junit (XML for CI), prometheus "
-                     "(node_exporter textfile collector)")
+    out.add_argument("--format", choices=reporters.NAMES, default="text", help=reporters.help_text())
     out.add_argument("--output", metavar="FILE", help="write the report to FILE (atomically) instead of standard output")
     out.add_argument("-v", "--verbose", action="store_true", help="show pass and skip results too")
     out.add_argument("--show-fix", action="store_true", help="print the product's fix under each failure")
@@ -40,32 +37,21 @@ def write(text, path):
 
 
 def judge(args, cat, chosen, source, host):
-    """Run the chosen entries and apply waivers -> (results, waived, summary, notices, run_info)."""
+    """Run the chosen entries on host -> the run's Report (kbcheck.results), waivers applied."""
     import time
 
-    from kbcheck import runner
+    from kbcheck import detect, results, runner
     waivers = None
     if args.waivers:
         from kbcheck import waivers as waivers_mod
         waivers = waivers_mod.load(args.waivers)  # a malformed file stops before any probe runs
     t0 = time.time()
-    results = runner.run(chosen, host, timeout=args.timeout)
+    raw = runner.run(chosen, host, timeout=args.timeout)
     t1 = time.time()
-    notices = list(source.notices)
-    waived = {}
-    if waivers is not None:
-        from kbcheck import waivers as waivers_mod
-        waived, more = waivers_mod.apply(waivers, results, [e.id for e in chosen], list(cat.by_id))
-        notices.extend(more)
-    summ = dict((k, 0) for k in ("pass", "fail", "warn", "info", "skip", "error"))
-    for i, (_, r, _) in enumerate(results):
-        if i not in waived:
-            summ[r.status] += 1
-    summ["waived"] = len(waived)
-    # results this run could not judge for lack of privileges (skip "needs root ..."): trust+live, additive
-    summ["needs_root"] = sum(1 for i, (_, r, _) in enumerate(results)
-                             if i not in waived and r.status == "skip" and r.message.startswith("needs root"))
-    return results, waived, summ, notices, {"started": t0, "ended": t1, "seconds": t1 - t0}
+    info = detect.summary(host)
+    return results.build(raw, info, kb_version=cat.version, notices=source.notices,
+                         run={"started": t0, "ended": t1, "seconds": t1 - t0}, waivers=waivers,
+                         ran_ids=[e.id for e in chosen], known_ids=list(cat.by_id))
 
 
 def main(argv):
@@ -75,7 +61,7 @@ def main(argv):
     if args.version:
         sys.stdout.write("kbcheck %s, knowledge base %s (%d entries)\n" % (__version__, cat.version, len(cat.entries)))
         return 0
-    from kbcheck import detect, runner, select
+    from kbcheck import select
     from kbcheck.commands.assume import check_assume
     from kbcheck.facts import Host
     assumed = check_assume(args.assume, cat)
@@ -92,27 +78,10 @@ def main(argv):
             from kbcheck.commands import listing
             write(listing.render(cat, left, host), args.output)
             return 0
-        results, waived, summ, notices, run_info = judge(args, cat, chosen, source, host)
-        info = detect.summary(host)
-        if args.format == "json":
-            from kbcheck.report import json_report
-            text = json_report.render(results, info, summ, cat.version, notices, waived=waived)
-        elif args.format == "junit":
-            from kbcheck.report import junit
-            text = junit.render(results, info, summ, cat.version, notices, waived=waived, run_info=run_info)
-        elif args.format == "prometheus":
-            from kbcheck.report import prometheus
-            text = prometheus.render(results, info, summ, cat.version, notices, waived=waived, run_info=run_info)
-        else:
-            from kbcheck.report import text as text_report
-            fixes = None
-            if args.show_fix:
-                from kbcheck.commands.explain import fix_text
-                fixes = dict((e.id, fix_text(e, host.era)) for e in chosen)
-            color = text_report.use_color(sys.stdout) and not args.output
-            text = text_report.render(results, info, summ, color=color, verbose=args.verbose,
-                                      notices=notices, fixes=fixes, waived=waived)
-        write(text, args.output)
-        return runner.exit_code(summ)
+        report = judge(args, cat, chosen, source, host)
+        options = reporters.Options(verbose=args.verbose, show_fix=args.show_fix,
+                                    terminal=None if args.output else sys.stdout)
+        write(reporters.render(args.format, report, options), args.output)
+        return report.exit_code()
     finally:
         source.close()

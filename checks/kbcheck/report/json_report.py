@@ -9,28 +9,30 @@ from kbcheck import __version__
 SCHEMA = 1
 
 
-def result_dict(entry, r, waiver=None):
-    d = {"id": entry.id, "title": entry.title, "covers": list(entry.covers), "section": entry.section,
-         "tags": list(entry.tags), "severity": entry.severity, "status": r.status,
-         "subject": r.subject, "message": r.message, "waived": waiver is not None}
-    if waiver is not None:
-        d["waiver"] = waiver.as_dict()
+def result_dict(r):
+    """One result (a kbcheck.results.Finding) as the document carries it."""
+    e = r.entry
+    d = {"id": e.id, "title": e.title, "covers": list(e.covers), "section": e.section,
+         "tags": list(e.tags), "severity": e.severity, "status": r.status,
+         "subject": r.subject, "message": r.message, "waived": r.waiver is not None}
+    if r.waiver is not None:
+        d["waiver"] = r.waiver.as_dict()
     return d
 
 
-def document(results, host_info, summary, kb_version=None, notices=(), waived=None):
-    waived = waived or {}
-    doc = {"schema": SCHEMA, "kbcheck": __version__, "host": host_info,
-           "results": [result_dict(e, r, waived.get(i)) for i, (e, r, _) in enumerate(results)],
-           "summary": summary}
-    if kb_version:
-        doc["kb_version"] = kb_version
-    if notices:
-        doc["notices"] = list(notices)
+def document(report, results=None):
+    """The report as a dict (results: the result dicts, default every result of the report)."""
+    doc = {"schema": SCHEMA, "kbcheck": __version__, "host": report.host,
+           "results": [result_dict(r) for r in report.results] if results is None else results,
+           "summary": report.summary}
+    if report.kb_version:
+        doc["kb_version"] = report.kb_version
+    if report.notices:
+        doc["notices"] = list(report.notices)
     return doc
 
 
-def render(results, host_info, summary, kb_version=None, notices=(), waived=None):
+def render(report, options=None):
     """The document with two-space indentation, each result on a line of its own. (json.dumps
     with indent= falls back to the pure-Python encoder, ten times slower on a host with a thousand
     guests; one compact line per result keeps the C encoder, encodes each entry's own fields once,
@@ -38,27 +40,27 @@ def render(results, host_info, summary, kb_version=None, notices=(), waived=None
     was = gc.isenabled()
     gc.disable()  # tens of thousands of small strings, no cycles: nothing for the collector
     try:
-        return _render(results, host_info, summary, kb_version, notices, waived)
+        return _render(report)
     finally:
         if was:
             gc.enable()
 
 
-def _render(results, host_info, summary, kb_version, notices, waived):
-    waived = waived or {}
-    doc = document([], host_info, summary, kb_version, notices)
+def _render(report):
+    doc = document(report, [])
     heads = {}
     rows = []
     dumps = json.dumps
     enc = encode_basestring_ascii  # what json.dumps uses for a str (ensure_ascii)
     subjects = {None: "null"}  # a guest's name comes back once per guest-scope entry
-    for i, (e, r, _) in enumerate(results):
+    for r in report.results:
+        e = r.entry
         head = heads.get(e.id)
         if head is None:
             head = heads[e.id] = "    " + dumps({"id": e.id, "title": e.title, "covers": list(e.covers),
                                                  "section": e.section, "tags": list(e.tags),
                                                  "severity": e.severity})[:-1] + ", "
-        w = waived.get(i) if waived else None
+        w = r.waiver
         status, subject, message = r.status, r.subject, r.message
         if w is None and type(status) is str and type(message) is str and (subject is None or type(subject) is str):
             # the same text as dumps() of the dict below, without its per-call set-up

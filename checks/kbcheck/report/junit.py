@@ -26,16 +26,17 @@ def _text(value):
     return escape(_clean(value))
 
 
-def render(results, host_info, summary, kb_version=None, notices=(), waived=None, run_info=None):
-    waived = waived or {}
-    run_info = run_info or {}
+def render(report, options=None):
+    results = report.results
+    host_info = report.host
+    run_info = report.run
     counts = {}
     per_entry = {}
-    for e, _, _ in results:
-        per_entry[e.id] = per_entry.get(e.id, 0) + 1
+    for r in results:
+        per_entry[r.entry.id] = per_entry.get(r.entry.id, 0) + 1
     cases = []
-    for i, (e, r, dt) in enumerate(results):
-        w = waived.get(i)
+    for r in results:
+        e, w, dt = r.entry, r.waiver, r.seconds
         kind = "skipped" if w is not None else {"fail": "failure", "error": "error", "skip": "skipped"}.get(r.status)
         counts[kind] = counts.get(kind, 0) + 1
         head = "  <testcase%s%s%s>" % (_attr("classname", e.id), _attr("name", r.subject or "host"),
@@ -56,14 +57,14 @@ def render(results, host_info, summary, kb_version=None, notices=(), waived=None
         else:
             cases.append(head[:-1] + "/>")
     total = len(results)
-    seconds = run_info.get("seconds", sum(dt for _, _, dt in results))
+    seconds = run_info.get("seconds", sum(r.seconds for r in results))
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(run_info.get("ended", time.time())))
     host = host_info.get("hostname") or "unknown"
-    props = [("kbcheck", __version__), ("kb_version", kb_version or ""), ("source", host_info.get("source") or ""),
+    props = [("kbcheck", __version__), ("kb_version", report.kb_version or ""), ("source", host_info.get("source") or ""),
              ("location", host_info.get("location") or ""), ("product", host_info.get("product") or ""),
              ("era", host_info.get("era") or ""), ("roles", ",".join(host_info.get("roles") or []))]
-    props += [("waived", str(summary.get("waived", 0)))]
-    props += [("notice", n) for n in notices]
+    props += [("waived", str(report.summary.get("waived", 0)))]
+    props += [("notice", n) for n in report.notices]
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            "<testsuites%s%s%s%s%s>" % (_attr("name", "kbcheck"), _attr("tests", total),
                                        _attr("failures", counts.get("failure", 0)),

@@ -32,9 +32,10 @@ def _num(x):
     return repr(float(x)) if isinstance(x, float) else str(x)
 
 
-def render(results, host_info, summary, kb_version=None, notices=(), waived=None, run_info=None):
-    waived = waived or {}
-    run_info = run_info or {}
+def render(report, options=None):
+    results = report.results
+    summary = report.summary
+    run_info = report.run
     out = []
 
     def metric(name, help_text, rows):
@@ -45,28 +46,29 @@ def render(results, host_info, summary, kb_version=None, notices=(), waived=None
 
     seen = set()
     rows = []
-    for i, (e, r, _) in enumerate(results):
+    for r in results:
+        e = r.entry
         key = (e.id, r.subject or "")
         if key in seen:  # one series per entry and subject: keep the first (worst-case rare)
             continue
         seen.add(key)
         rows.append(([("id", e.id), ("subject", r.subject or ""), ("severity", e.severity),
-                      ("status", r.status), ("waived", "true" if i in waived else "false")], 1))
+                      ("status", r.status), ("waived", "true" if r.waiver is not None else "false")], 1))
     metric("kbcheck_result", "One series per kbcheck result (entry id and subject); the status label is the "
            "real status, waived=\"true\" when a waiver covers it. Value always 1.", rows)
     metric("kbcheck_results", "Results of the last run per status; waived results count only under status=\"waived\".",
            [([("status", s)], summary.get(s, 0)) for s in STATUSES])
-    h = host_info
+    h = report.host
     metric("kbcheck_info", "The last kbcheck run: versions and the judged host. Value always 1.",
-           [([("kbcheck", __version__), ("kb_version", kb_version or ""), ("hostname", h.get("hostname") or ""),
+           [([("kbcheck", __version__), ("kb_version", report.kb_version or ""), ("hostname", h.get("hostname") or ""),
               ("source", h.get("source") or ""), ("product", h.get("product") or ""), ("era", h.get("era") or ""),
               ("roles", ",".join(h.get("roles") or []))], 1)])
     metric("kbcheck_entries", "Knowledge-base entries the last run judged.",
-           [([], len(set(e.id for e, _, _ in results)))])
+           [([], len(report.entries))])
     metric("kbcheck_notices", "Notices of the last run (expired or unused waivers, unreadable inputs).",
-           [([], len(notices))])
+           [([], len(report.notices))])
     metric("kbcheck_run_duration_seconds", "Wall time of the last run's checks.",
-           [([], round(float(run_info.get("seconds", sum(dt for _, _, dt in results))), 6))])
+           [([], round(float(run_info.get("seconds", sum(r.seconds for r in results))), 6))])
     metric("kbcheck_last_run_timestamp_seconds", "When the last run ended (Unix time).",
            [([], round(float(run_info.get("ended", time.time())), 3))])
     return "\n".join(out) + "\n"

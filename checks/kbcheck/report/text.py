@@ -38,27 +38,35 @@ def header(host_info, notices=()):
     return "\n".join(lines)
 
 
-def render(results, host_info, summary, color=False, verbose=False, notices=(), fixes=None, waived=None):
-    """waived: {index in results: Waiver}. A waived result shows its real status and the waiver."""
+def render(report, options=None):
+    """Options used: verbose, show_fix, terminal (colours when it is a terminal). A waived result
+    shows its real status and the waiver."""
     was = gc.isenabled()
     gc.disable()  # many small rows and strings, no cycles: nothing for the collector
     try:
-        return _render(results, host_info, summary, color, verbose, notices, fixes, waived)
+        return _render(report, options)
     finally:
         if was:
             gc.enable()
 
 
-def _render(results, host_info, summary, color, verbose, notices, fixes, waived):
-    waived = waived or {}
-    out = [header(host_info, notices), ""]
+def _render(report, options):
+    results, summary = report.results, report.summary
+    verbose = bool(options and options.verbose)
+    color = bool(options and options.terminal is not None and use_color(options.terminal))
+    fixes = None
+    if options and options.show_fix:
+        from kbcheck.commands.explain import fix_text
+        fixes = dict((e.id, fix_text(e, report.host.get("era"))) for e in report.entries)
+    out = [header(report.host, report.notices), ""]
     groups = {}
     order = []
-    for i, (e, r, _) in enumerate(results):
+    for r in results:
+        e = r.entry
         if e.area_title not in groups:
             groups[e.area_title] = []
             order.append(e.area_title)
-        groups[e.area_title].append((e, r, waived.get(i)))
+        groups[e.area_title].append((e, r, r.waiver))
     for area in order:
         rows = groups[area]
         if not verbose:
@@ -87,7 +95,7 @@ def _render(results, host_info, summary, color, verbose, notices, fixes, waived)
     keys = ("fail", "error", "warn", "info", "pass", "skip") + (("waived",) if summary.get("waived") else ())
     for k in keys:
         parts.append(_paint("%d %s" % (summary.get(k, 0), k), k, color and summary.get(k, 0) > 0))
-    entries = len(set(e.id for e, _, _ in results))
+    entries = len(report.entries)
     out.append("%s  (%d entries, %d results)" % (", ".join(parts), entries, len(results)))
     if summary.get("needs_root"):
         out.append("%d result(s) limited by privileges (needs root): run as root to judge them"
