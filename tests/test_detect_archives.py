@@ -28,7 +28,7 @@ def test_dmidecode_text_is_what_dmidecode_prints():
 
 
 def test_dmi_value_reads_dmidecode_fields():
-    from kbcheck.sources.supportconfig import dmi_value
+    from kbcheck.parsers.dmidecode import value as dmi_value
     out = archives.dmidecode({"/sys/class/dmi/id/sys_vendor": "QEMU\n",
                               "/sys/class/dmi/id/product_name": "Standard PC (Q35 + ICH9, 2009)\n"})
     assert dmi_value(out, "sys_vendor") == "QEMU\n"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbcheck.errors import ParseError
-from kbcheck.parsers import capabilities, domain, grub, kernel, osrelease, xmlsafe
+from kbcheck.parsers import capabilities, dmidecode, domain, grub, kernel, osrelease, virsh, xmlsafe
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -35,7 +35,10 @@ TEXT_PARSERS = {
     "default_grub": grub.default_grub, "menu_lst": grub.menu_lst,
     "domain": domain.parse, "capabilities": capabilities.parse, "xmlsafe": xmlsafe.parse,
     "machine_family": capabilities.machine_family, "machine_version": capabilities.machine_version,
+    "virsh.list_states": virsh.list_states,
 }
+TEXT_PARSERS.update(("dmidecode.%s" % name, lambda text, name=name: dmidecode.value(text, name))
+                    for name in dmidecode.FIELDS)
 try:
     from kbcheck.parsers import supportconfig as scp
     TEXT_PARSERS["supportconfig"] = scp.parse

@@ -1,7 +1,6 @@
 """Which source a run reads, and the folders it refuses: pointing --root or --supportconfig at
 the wrong folder is a usage error (exit 2, one line naming the folders meant), never a run that
 "passes" with no role detected."""
-import argparse
 import json
 import os
 import subprocess
@@ -13,21 +12,19 @@ from conftest import EXAMPLES, ROOT
 from support import archives
 
 from kbcheck.errors import UsageError
-from kbcheck.sources.choose import make_source
+from kbcheck.sources import build_chain
 
 CHECKS = os.path.join(ROOT, "checks")
 UNTUNED = os.path.join(EXAMPLES, "sle12-kvm-untuned")
 
 
-def args(**kw):
-    base = dict(root=None, supportconfig=None, connect=None, timeout=None)
-    base.update(kw)
-    return argparse.Namespace(**base)
+def chain(root=None, supportconfig=None, connect=None, timeout=None):
+    return build_chain({"--root": root, "--supportconfig": supportconfig}, connect=connect, timeout=timeout)
 
 
 def usage_error(**kw):
     with pytest.raises(UsageError) as ei:
-        make_source(args(**kw)).close()
+        chain(**kw).close()
     msg = str(ei.value)
     assert "\n" not in msg
     return msg
@@ -75,7 +72,7 @@ def test_supportconfig_tarball_without_supportconfig_files_is_refused(tmp_path):
 
 def test_supportconfig_folder_above_an_extracted_one_still_reads(tmp_path):
     d = archives.write_supportconfig(UNTUNED, str(tmp_path))
-    src = make_source(args(supportconfig=str(tmp_path)))
+    src = chain(supportconfig=str(tmp_path))
     try:
         assert src.kind == "supportconfig" and src.dir == d
     finally:
@@ -104,9 +101,9 @@ def test_root_accepts_partial_trees_and_sosreports(tmp_path):
     for mark in ("etc", "proc", "sys"):
         d = tmp_path / ("t-" + mark)
         (d / mark).mkdir(parents=True)
-        make_source(args(root=str(d))).close()
+        chain(root=str(d)).close()
     sos = archives.write_sosreport(UNTUNED, str(tmp_path / "sosreport-x"))
-    src = make_source(args(root=sos))
+    src = chain(root=sos)
     assert src.kind == "sosreport"
 
 
@@ -122,7 +119,7 @@ def test_wrong_folder_exits_2_with_one_line(tmp_path, catalog_file):
 
 # -- the live host ------------------------------------------------------------------------------
 def test_live_source_is_live_and_labelled_slash():
-    src = make_source(args())
+    src = chain()
     try:
         assert src.kind == "live" and src.label == "/"
         assert src.base.kind == "live"

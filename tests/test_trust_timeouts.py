@@ -9,6 +9,7 @@ import pytest
 from kbcheck import runner
 from kbcheck.catalog import Entry
 from kbcheck.facts import Host
+from kbcheck.sources import with_layers
 from kbcheck.sources.libvirt_live import LibvirtSource
 from kbcheck.sources.root import RootSource
 from kbgen import scenarios
@@ -44,7 +45,7 @@ def kvm_root(tmp_path):
 
 def test_a_blocked_read_is_an_error_naming_the_path_and_the_run_goes_on(kvm_root):
     src = HangingSource(kvm_root, "/srv/hung-nfs/image.qcow2")
-    host = Host(src)
+    host = Host(with_layers(src, timeout=0.3))
     entries = [_entry("before", "return PASS('ok')"),
                _entry("reads-hung", "host.read('/srv/hung-nfs/image.qcow2')\nreturn PASS('never')"),
                _entry("again", "host.read('/srv/hung-nfs/image.qcow2')\nreturn PASS('never')"),
@@ -63,7 +64,7 @@ def test_a_blocked_read_is_an_error_naming_the_path_and_the_run_goes_on(kvm_root
 
 def test_a_hang_in_one_guest_leaves_the_other_guests_judged(kvm_root):
     src = HangingSource(kvm_root, "/images/b.qcow2")
-    host = Host(src)
+    host = Host(with_layers(src, timeout=0.3))
     e = _entry("per-guest", "host.read('/images/%s.qcow2' % dom.name)\nreturn PASS('read')", scope="guest")
     out = runner.run([e, _entry("next", "return PASS('ok')")], host, timeout=0.3)
     got = [(e.id, r.subject, r.status) for e, r, _ in out]
@@ -162,7 +163,7 @@ def test_the_deadline_costs_nothing_measurable(tmp_path):
     e = _entry("per-guest", "return PASS('%d vCPUs' % dom.vcpus) if dom.vcpus < 64 else FAIL('big')", scope="guest")
 
     def timed(timeout):
-        host = Host(RootSource(str(tmp_path)))
+        host = Host(with_layers(RootSource(str(tmp_path)), timeout=timeout))
         assert host.domains  # parsing 1000 XML files is the source's cost, not the deadline's
         t0 = time.time()
         out = runner.run([e, e], host, timeout=timeout)

@@ -175,9 +175,8 @@ class _BoundedRun(object):
         self.on_result = on_result
         self.timeout = timeout
         self.total = total
-        if not isinstance(host.source, Watched):
-            host.source = Watched(host.source)
-        self.watched = host.source
+        # the chain's deadline watch (kbcheck.sources.with_layers), which names what a hung call reads
+        self.watched = host.source if isinstance(host.source, Watched) else None
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.gen = 0
@@ -255,7 +254,7 @@ class _BoundedRun(object):
                 if self.current is not cur or cur is None or time.time() - cur[3] < self.timeout:
                     continue  # it moved on meanwhile
                 i, n, subject, _ = cur
-                what = self.watched.busy.get(worker.ident)
+                what = self.watched.busy.get(worker.ident) if self.watched is not None else None
                 if what:
                     msg = "timed out reading %s (no answer within %g s)" % (what, self.timeout)
                     self.watched.poison(what, "timed out reading it earlier in this run (no answer within %g s)"

@@ -6,8 +6,9 @@ a call, and a thread cannot be killed. So the runner (runner.run with a timeout)
 
   * the probes run in one worker thread; the main thread only watches the clock. The fast path
     costs one thread per run and a lock per probe call, nothing per read;
-  * every read goes through Watched, a thin proxy over the run's Source that notes, per thread,
-    which path is being read;
+  * every read goes through Watched, a thin layer over the run's Source that notes, per thread,
+    which path is being read (kbcheck.sources.build_chain lays it on top when a run has a
+    deadline; without it a hung read is still survived, but not named);
   * when a probe call passes its deadline, the main thread abandons that worker (a daemon
     thread: it may never return), records an `error` result "timed out reading PATH" (or "did
     not finish") for that call, poisons the path so that every later read of it fails at once
@@ -28,9 +29,6 @@ class Watched(Layer):
 
     def __init__(self, base):
         Layer.__init__(self, base)
-        self.kind = base.kind
-        self.label = base.label
-        self.notices = base.notices  # the same list: notices added later still reach the report
         self.busy = {}  # thread ident -> what it is reading now
         self.poisoned = {}  # what -> reason
 

@@ -3,7 +3,7 @@ here, to review and then run by hand (kbcheck never runs it; kbcheck.fixscript w
 import os
 import sys
 
-from kbcheck.commands.options import Parser, add_common, help_declarations
+from kbcheck.commands.options import Parser, add_common, help_declarations, open_chain
 
 
 def build_parser(declared=None):
@@ -30,8 +30,7 @@ def main(argv):
     if args.waivers:
         from kbcheck import waivers as waivers_mod
         waivers_mod.load(args.waivers)
-    from kbcheck.sources.choose import make_source
-    source = make_source(args)
+    source = open_chain(args)
     try:
         host = Host(source, assume=assumed)
         report = judge(args, cat, chosen, source, host)

@@ -70,9 +70,10 @@ def add_common(p, declared=None):
     """Source, selection and run options shared by `kbcheck` and `kbcheck fix`. declared: the
     declaration names for the --assume help (None: described, not listed)."""
     from kbcheck.commands.assume import assume_help
+    from kbcheck.sources import INPUTS
     src = p.add_argument_group("what to read")
-    src.add_argument("--root", metavar="DIR", help="judge a copied root tree (a snapshot or an extracted sosreport) instead of this host")
-    src.add_argument("--supportconfig", metavar="PATH", help="judge a supportconfig archive (tarball or extracted directory)")
+    for option, metavar, text, _ in INPUTS:
+        src.add_argument(option, metavar=metavar, help=text)
     src.add_argument("--connect", metavar="URI", help="libvirt URI to read guests from, read-only (default: the detected hypervisor's system URI)")
     src.add_argument("--assume", metavar="NAME=VALUE", action="append", type=assume_pair, default=[],
                      help=assume_help(declared))
@@ -84,6 +85,13 @@ def add_common(p, declared=None):
     sel.add_argument("--severity", metavar="LEVEL", help="only entries of this severity or higher: low, medium, high, critical")
     sel.add_argument("--waivers", metavar="FILE", help="accepted deviations with a reason and an expiry date (see README, Waivers)")
     add_timeout_and_catalog(p)
+
+
+def open_chain(args):
+    """The source chain (kbcheck.sources.build_chain) for the what-to-read options of add_common."""
+    from kbcheck.sources import INPUTS, build_chain
+    inputs = dict((option, getattr(args, option.lstrip("-").replace("-", "_"))) for option, _, _, _ in INPUTS)
+    return build_chain(inputs, connect=args.connect, timeout=args.timeout)
 
 
 def help_declarations(argv):

@@ -4,7 +4,7 @@ import sys
 
 from kbcheck import __version__
 from kbcheck import report as reporters
-from kbcheck.commands.options import Parser, add_common, help_declarations
+from kbcheck.commands.options import Parser, add_common, help_declarations, open_chain
 
 
 def build_parser(declared=None):
@@ -70,8 +70,7 @@ def main(argv):
     if args.waivers and not args.list:
         from kbcheck import waivers as waivers_mod
         waivers_mod.load(args.waivers)  # report a malformed file before reading the host
-    from kbcheck.sources.choose import make_source
-    source = make_source(args)
+    source = open_chain(args)
     try:
         host = Host(source, assume=assumed)
         if args.list:

@@ -1,5 +1,4 @@
-"""The interface every data source implements."""
-import os
+"""The interface every data source implements, and the base of the layers laid over one."""
 
 
 class Source(object):
@@ -63,37 +62,47 @@ class Source(object):
 
 
 class Layer(Source):
-    """A source laid over another: what the layer does not answer itself passes through to `base`
-    (files, commands, archive details), and closing it closes the base."""
+    """A source laid over another (the libvirt layer, the deadline watch). It forwards the whole
+    interface of Source to `base`, explicitly: a layer overrides what it changes and nothing
+    passes through by accident. kind, label and notices are the base's (one list of notices for
+    the whole chain: a notice the base adds late, while the run reads it, still reaches the
+    report), and closing the layer closes the base."""
 
-    def __init__(self, base):
-        Source.__init__(self)
+    def __init__(self, base):  # no Source.__init__: the notices are the base's
         self.base = base
+
+    @property
+    def kind(self):
+        return self.base.kind
+
+    @property
+    def label(self):
+        return self.base.label
+
+    @property
+    def notices(self):
+        return self.base.notices
+
+    def read_text(self, path):
+        return self.base.read_text(path)
+
+    def read_bytes(self, path, limit):
+        return self.base.read_bytes(path, limit)
+
+    def listdir(self, path):
+        return self.base.listdir(path)
+
+    def exists(self, path):
+        return self.base.exists(path)
+
+    def command(self, name):
+        return self.base.command(name)
+
+    def domains(self):
+        return self.base.domains()
+
+    def capabilities(self):
+        return self.base.capabilities()
 
     def close(self):
         self.base.close()
-
-    def __getattr__(self, name):
-        if name == "base":  # not set yet (during __init__): no recursion
-            raise AttributeError(name)
-        return getattr(self.base, name)
-
-
-def folders(path, depth=2):
-    """Local folders below `path`, at most `depth` levels down, breadth first, in name order;
-    symbolic links are not followed. (For finding the tree a user meant when pointing kbcheck
-    at its parent.)"""
-    level = [path]
-    for _ in range(depth):
-        nxt = []
-        for d in level:
-            try:
-                names = sorted(os.listdir(d))
-            except OSError:
-                continue
-            for n in names:
-                p = os.path.join(d, n)
-                if os.path.isdir(p) and not os.path.islink(p):
-                    yield p
-                    nxt.append(p)
-        level = nxt

@@ -130,8 +130,6 @@ class LibvirtSource(Layer):
 
     def __init__(self, base, uri=None, timeout=10.0, libvirt_module=None, live_capabilities=True):
         Layer.__init__(self, base)
-        self.kind = base.kind
-        self.label = base.label
         self.uri = uri or default_uri(base)
         self.timeout = timeout
         self.live_capabilities = live_capabilities
@@ -142,7 +140,6 @@ class LibvirtSource(Layer):
         self.inactive_xml = {}
         self.node_info = None
         self.guests_from = None  # "libvirt URI" or "files"
-        self.notices = list(getattr(base, "notices", []))
 
     # -- libvirt, once per run ---------------------------------------------------------------
     def _load(self):
@@ -189,19 +186,7 @@ class LibvirtSource(Layer):
             self.notices.append("libvirt unreachable (%s); guests read from /etc/libvirt" % why)
         return None
 
-    # -- the interface ---------------------------------------------------------------------
-    def read_text(self, path):
-        return self.base.read_text(path)
-
-    def read_bytes(self, path, limit):
-        return self.base.read_bytes(path, limit)
-
-    def listdir(self, path):
-        return self.base.listdir(path)
-
-    def exists(self, path):
-        return self.base.exists(path)
-
+    # -- what this layer changes: commands, guests and capabilities from libvirt -----------------
     def command(self, name):
         if name in ("virsh capabilities", "virsh nodeinfo") and self.live_capabilities:
             data = self._load()
@@ -223,7 +208,6 @@ class LibvirtSource(Layer):
             if data is not None and data["caps"]:
                 return data["caps"]
         return self.base.capabilities()
-
 
 
 def _nodeinfo_text(n):

@@ -9,8 +9,9 @@ import errno
 import os
 import stat
 
-from kbcheck.errors import NeedsRoot, Unreadable
+from kbcheck.errors import NeedsRoot, Unreadable, UsageError
 from kbcheck.sources.base import Source
+from kbcheck.sources.find import did_you_mean, folders
 
 MAX_BYTES = 8 * 1024 * 1024
 _MAX_LINKS = 40
@@ -28,6 +29,33 @@ def _read_capped(f, cap):
         chunks.append(b)
         n += len(b)
     return b"".join(chunks)
+
+
+# what a copied root tree (or an extracted sosreport) has at its top: one of these directories
+ROOT_MARKS = ("etc", "proc", "sys", "sos_commands")
+
+
+# -- the registry's protocol (kbcheck.sources) --------------------------------------------------
+def recognise(path):
+    """True when folder `path` looks like a root tree: etc/, proc/ or sys/ (or a sosreport's
+    sos_commands/) at its top."""
+    return any(os.path.isdir(os.path.join(path, m)) for m in ROOT_MARKS)
+
+
+def open_input(path):
+    """The source over --root DIR. Anything but a root tree is a usage error naming the folders
+    below it that are one (or the supportconfig it holds)."""
+    if not os.path.isdir(path):
+        raise UsageError("--root %s: not a directory" % path)
+    if not recognise(path):
+        hint = did_you_mean([p for p in folders(path) if recognise(p)])
+        if not hint:
+            from kbcheck.sources import supportconfig_archive as scc_archive
+            scc = scc_archive.candidates(path)
+            if scc_archive.is_supportconfig(path) or scc:
+                hint = "; a supportconfig is read with --supportconfig %s" % (scc[0] if scc else path)
+        raise UsageError("--root %s does not look like a root tree (no etc/, proc/ or sys/)%s" % (path, hint))
+    return RootSource(path)
 
 
 class Escape(Exception):

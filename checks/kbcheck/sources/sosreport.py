@@ -18,6 +18,7 @@ import os
 import re
 
 from kbcheck.errors import NotCollected, Unreadable
+from kbcheck.parsers import dmidecode, virsh
 from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.sources.root import RootSource
 
@@ -40,6 +41,16 @@ def is_sosreport(path):
     return (os.path.isdir(os.path.join(path, "sos_commands"))
             and (os.path.isfile(os.path.join(path, "version.txt"))
                  or os.path.isdir(os.path.join(path, "sos_reports"))))
+
+
+# -- the registry's protocol (kbcheck.sources) --------------------------------------------------
+def recognise(path):
+    """A --root folder with sos_commands/ is read as a sosreport."""
+    return os.path.isdir(os.path.join(path, "sos_commands"))
+
+
+def open_input(path):
+    return SosreportSource(path)
 
 
 class SosreportSource(RootSource):
@@ -141,22 +152,16 @@ class SosreportSource(RootSource):
         """/sys/class/dmi/id/<name> from sos_commands/hardware/dmidecode (sos copies the sysfs
         files only in newer versions, and not every field): the value, None when dmidecode does
         not show it, False when this sosreport has no dmidecode output for that field."""
-        from kbcheck.sources.supportconfig import DMI_FIELDS, dmi_value
-        if name not in DMI_FIELDS:
+        if name not in dmidecode.FIELDS:
             return False
         t = self._cmd_file(("hardware",), ["dmidecode"])
         if t is None or not t.strip():
             return False
-        return dmi_value(t, name)
+        return dmidecode.value(t, name)
 
     def _states(self):
         t = self._cmd_file(_VIRT_DIRS, [mangle("virsh -r list --all"), mangle("virsh list --all")])
-        states = {}
-        for line in (t or "").splitlines():
-            f = line.split(None, 2)
-            if len(f) == 3 and (f[0] == "-" or f[0].isdigit()):
-                states[f[1]] = f[2].strip()
-        return states
+        return virsh.list_states(t or "")
 
     def domains(self):
         states = self._states()
