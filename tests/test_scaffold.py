@@ -36,7 +36,7 @@ def test_new_entry_scenarios_fail_until_filled_in(kb):
     data = compile_catalog(m)["entries"][0]
     e = m.by_id["ksm-pages-to-scan"]
     for sc in e["scenarios"]:
-        results, problems = scenarios.run(e, Entry(data), sc)
+        results, problems = scenarios.run(Entry(data), sc)
         assert problems, "scenario %r of a fresh skeleton must fail" % sc["name"]
         assert any("TODO" in r.message for r in results)
 

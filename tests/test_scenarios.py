@@ -18,7 +18,7 @@ def test_scenario(model, catalog_data, entry_id, index):
     e = model.by_id[entry_id]
     data = next(d for d in catalog_data["entries"] if d["id"] == entry_id)
     sc = e["scenarios"][index]
-    results, problems = scenarios.run(e, Entry(data), sc)
+    results, problems = scenarios.run(Entry(data), sc)
     assert not problems, "%s:%d: entry %s, scenario %r: %s" % (
         e["file"], e["scenario_lines"][index], entry_id, sc["name"], "; ".join(problems))
 
@@ -42,8 +42,8 @@ def test_a_wrong_expectation_fails_with_entry_and_scenario_named(model, catalog_
     e = model.by_id["ksm-merge-across-nodes"]
     data = next(d for d in catalog_data["entries"] if d["id"] == e["id"])
     sc = dict(e["scenarios"][0], expect="pass")
-    _, problems = scenarios.run(e, Entry(data), sc)
+    _, problems = scenarios.run(Entry(data), sc)
     assert problems and "expected pass, got fail" in problems[0]
     sc = dict(e["scenarios"][0], expect=[{"status": "fail", "subject": "nosuchguest"}])
-    _, problems = scenarios.run(e, Entry(data), sc)
+    _, problems = scenarios.run(Entry(data), sc)
     assert problems and "expected results for" in problems[0]

@@ -109,14 +109,14 @@ def test_guest_scenario_through_libvirt_test_driver(model, catalog_data, tmp_pat
     except libvirt.libvirtError as ex:
         pytest.skip("libvirt's test driver refuses this scenario's guests: %s" % ex)
 
-    offline, offline_problems = scenarios.run(e, ce, sc)
+    offline, offline_problems = scenarios.run(ce, sc)
     seen = {}
 
     def factory(root, scenario):
         src = libvirt_source(node, RootSource(root))
         seen["src"] = src
         return src
-    live, live_problems = scenarios.run(e, ce, sc, source_factory=factory)
+    live, live_problems = scenarios.run(ce, sc, source_factory=factory)
     src = seen["src"]
     if src._loaded:  # guests were asked for (a skipped entry never asks)
         assert src.guests_from == "libvirt " + td.test_uri(node), "%s: libvirt not used: %s" % (where, src.notices)

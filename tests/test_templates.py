@@ -38,7 +38,7 @@ def test_template_scenarios(tmodel):
     for data in cat["entries"]:
         e = tmodel.by_id[data["id"]]
         for sc in e["scenarios"]:
-            _, probs = scenarios.run(e, Entry(data), sc)
+            _, probs = scenarios.run(Entry(data), sc)
             problems += ["%s / %s: %s" % (e["id"], sc["name"], p) for p in probs]
     assert not problems, "\n".join(problems)
 

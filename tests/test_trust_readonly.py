@@ -101,7 +101,7 @@ CHILD = textwrap.dedent(r'''
         ce = Entry(cat[e["id"]])
         for i, sc in enumerate(e["scenarios"]):
             what = "%s scenario %d (%s)" % (e["id"], i, sc["name"])
-            results, problems = scenarios.run(e, ce, sc, source_factory=lambda root, sc, what=what: Armed(root, what))
+            results, problems = scenarios.run(ce, sc, source_factory=lambda root, sc, what=what: Armed(root, what))
             runs += 1
 
             def bounded(root, sc, what=what):
@@ -112,7 +112,7 @@ CHILD = textwrap.dedent(r'''
                 return src
             # the bounded runner (worker thread, deadline) on the same tree: materialise, arm, run
             tmp = tempfile.mkdtemp(prefix="kbro-")
-            scenarios.materialise(sc.get("host"), tmp, e)
+            scenarios.materialise(sc.get("host"), tmp, ce)
             bounded(tmp, sc).close()
             import shutil
             shutil.rmtree(tmp)

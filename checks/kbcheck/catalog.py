@@ -29,11 +29,28 @@ def declarations(entries):
     return dict((k, sorted(v)) for k, v in sorted(out.items()))
 
 
+# where an entry applies when its `applies` leaves a key out: everywhere
+ALL_PRODUCTS = ("sle11", "sle12")
+ALL_HYPERVISORS = ("kvm", "xen", "containers")
+ALL_ROLES = ("host", "guest")
+NEEDS = {"reboot": "reboot the host", "guest-restart": "restart the guest", "service-restart": "restart the service"}
+
+
 class Entry(object):
-    """One catalog entry. `data` is the entry's dict as the generator compiled it."""
+    """One knowledge-base entry: the one shape the runner, explain, the fix scripts, the generator
+    (kbgen builds the catalog's dict of an entry from its model and this from that dict) and the
+    tests share. Built from the entry's dict in the compiled catalog; every field a consumer uses
+    is a named attribute:
+
+      id, title, area, area_title, section, covers, tags, severity, kind
+      summary, rationale, manual        what to do, why, the check by hand (text)
+      products, hypervisors, roles      where it applies (`applies`, defaults filled in)
+      scope                             "host" or "guest" (once per libvirt guest)
+      code, code_line, code_hash, source_file   the probe's body, its first line in source_file
+      fix                               {era or "all": {text, runtime, persistent, files, needs}}
+    """
 
     def __init__(self, data):
-        self.data = data
         self.id = data["id"]
         self.title = data["title"]
         self.area = data.get("area", "")
@@ -42,11 +59,20 @@ class Entry(object):
         self.covers = data.get("covers", [])
         self.tags = data.get("tags", [])
         self.severity = data.get("severity", "medium")
-        self.applies = data.get("applies", {})
+        self.kind = data.get("kind", "check")
+        self.summary = data.get("summary", "")
+        self.rationale = data.get("rationale", "")
+        self.manual = data.get("manual", "")
+        applies = data.get("applies") or {}
+        self.products = list(applies.get("products") or ALL_PRODUCTS)
+        self.hypervisors = list(applies.get("hypervisors") or ALL_HYPERVISORS)
+        self.roles = list(applies.get("roles") or ALL_ROLES)
         self.scope = data.get("scope", "host")
         self.code = data.get("code", "")
+        self.code_line = int(data.get("code_line", 2))
         self.code_hash = data.get("code_hash", "")
         self.source_file = data.get("file", self.id)
+        self.fix = data.get("fix") or {}
         self._fn = None
         self._catalog = None
 
@@ -56,23 +82,45 @@ class Entry(object):
         if self._fn is None:
             code = self._catalog.precompiled(self) if self._catalog is not None else None
             if code is None:
-                src, filename = probe_source(self.data)
+                src, filename = probe_source(self)
                 code = compile(src, filename, "exec")
             ns = probe_api.namespace()
             exec(code, ns)
             self._fn = ns["probe"]
         return self._fn
 
+    def fix_for(self, era):
+        """The fix variant for this era ("sle11", "sle12"), else the one for all products, or None."""
+        return self.fix.get(era) or self.fix.get("all")
 
-def probe_source(data):
+    def fix_text(self, era):
+        """The fix variant for this era as plain text (runtime and persistent steps, what it needs)."""
+        v = self.fix_for(era)
+        if not v:
+            return ""
+        out = []
+        if v.get("text"):
+            out.append(v["text"].strip())
+        for key, label in (("runtime", "now (runtime)"), ("persistent", "persistent")):
+            if v.get(key):
+                out.append("# %s" % label)
+                out.append(v[key].rstrip())
+        if v.get("files"):
+            out.append("# changes: %s" % ", ".join(v["files"]))
+        if v.get("needs") and v["needs"] != "none":
+            out.append("# then: %s" % NEEDS.get(v["needs"], v["needs"]))
+        return "\n".join(out) + "\n"
+
+
+def probe_source(entry):
     """(source, file name) of an entry's probe as it is compiled: `def probe(host, dom=None):`
     over the entry's code, padded with blank lines so that line numbers in a traceback are the
     entry file's own. kbgen.bundle precompiles exactly this."""
-    code = data.get("code", "")
+    code = entry.code
     body = code if code.strip() else "return None\n"
     indented = "".join("    " + line if line.strip() else line for line in body.splitlines(True))
-    pad = "\n" * max(0, int(data.get("code_line", 2)) - 2)
-    return pad + "def probe(host, dom=None):\n" + indented, data.get("file", data["id"])
+    pad = "\n" * max(0, entry.code_line - 2)
+    return pad + "def probe(host, dom=None):\n" + indented, entry.source_file
 
 
 PRECOMPILED = "_pyc/%s/probes.bin"  # in the bundle, by importlib.util.MAGIC_NUMBER in hex
@@ -122,7 +170,7 @@ class Catalog(object):
             self._precompiled = _load_precompiled()
         got = self._precompiled.get(entry.id)
         if (not isinstance(got, tuple) or len(got) != 4
-                or got[:3] != (entry.code_hash, entry.source_file, int(entry.data.get("code_line", 2)))):
+                or got[:3] != (entry.code_hash, entry.source_file, entry.code_line)):
             return None
         return got[3]
 

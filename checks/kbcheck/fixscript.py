@@ -159,8 +159,7 @@ def _holds(v, word):
 
 
 def variant(entry, era):
-    fix = entry.data.get("fix") or {}
-    return fix.get(era) or fix.get("all")
+    return entry.fix_for(era)
 
 
 PREAMBLE = r'''#!/usr/bin/env bash

@@ -13,13 +13,12 @@ PRODUCT_LABELS = {"sle11": "SLE 11", "sle12": "SLE 12"}
 
 def applicability(entry, host):
     """None when the entry applies to this host, else the reason it does not (a skip message)."""
-    ap = entry.applies
-    prods = ap.get("products") or ["sle11", "sle12"]
+    prods = entry.products
     if host.era not in prods:
         return "written for %s only; this host is %s" % (
             " and ".join(PRODUCT_LABELS.get(p, p) for p in prods), PRODUCT_LABELS.get(host.era, host.era))
-    hyps = ap.get("hypervisors") or ["kvm", "xen", "containers"]
-    roles = ap.get("roles") or ["host", "guest"]
+    hyps = entry.hypervisors
+    roles = entry.roles
     have = [ROLE_AXES[r] for r in sorted(host.roles) if r in ROLE_AXES]
     if not have:
         return "no virtualization role detected (use --assume role=...)"

@@ -213,16 +213,16 @@ def precompile(modules, probes, exes):
 def write(catalog, path, pkg_dir=None, precompile_for=None):
     """Write the zipapp to path (atomically); returns path. precompile_for: interpreters to carry
     bytecode for (default: pythons(); [] for a sources-only bundle)."""
-    from kbcheck.catalog import probe_source
+    from kbcheck.catalog import Entry, probe_source
     files = []
     for full, name in runtime_files(pkg_dir):
         with open(full, "rb") as f:
             files.append((name, f.read()))
     modules = [(module_name(name)[0], source, name) for name, source in files]
     probes = []
-    for e in catalog.get("entries", []):
+    for e in (Entry(d) for d in catalog.get("entries", [])):
         src, filename = probe_source(e)
-        probes.append((e["id"], (e.get("code_hash", ""), filename, int(e.get("code_line", 2))), src, filename))
+        probes.append((e.id, (e.code_hash, filename, e.code_line), src, filename))
     exes = pythons() if precompile_for is None else list(precompile_for)
     compiled = precompile(modules, probes, exes) if exes else {}
     main = MAIN % {"magics": tuple(sorted(compiled)),

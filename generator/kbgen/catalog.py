@@ -10,14 +10,25 @@ RUNTIME_FIELDS = ("id", "title", "area", "section", "covers", "tags", "severity"
 
 
 
+def catalog_entry(e):
+    """The catalog's dict of one model entry: its RUNTIME_FIELDS and its area's title."""
+    d = dict((k, e[k]) for k in RUNTIME_FIELDS)
+    d["area_title"] = area_title(e["area"])
+    return d
+
+
+def entry(e):
+    """The kbcheck.catalog.Entry of one model entry: the one shape the runner, the scenarios and
+    the tests judge with."""
+    return runtime_catalog.Entry(catalog_entry(e))
+
+
 def compile_catalog(model):
     """Entries in the guide's order (areas by their first section), each with its area's title."""
     entries = []
-    for area, es in areas_in_guide_order(model):
+    for _area, es in areas_in_guide_order(model):
         for e in es:
-            d = dict((k, e[k]) for k in RUNTIME_FIELDS)
-            d["area_title"] = area_title(area)
-            entries.append(d)
+            entries.append(catalog_entry(e))
     recs = dict((rid, {"section": r["section"], "kind": r["kind"], "text": r["text"]})
                 for rid, r in model.recommendations.items())
     body = json.dumps({"entries": entries, "recommendations": recs}, sort_keys=True, separators=(",", ":"))

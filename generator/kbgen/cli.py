@@ -103,19 +103,17 @@ def cmd_build(args):
 def cmd_test(args):
     import fnmatch
 
-    from kbcheck.catalog import Entry
     from kbgen import catalog, scenarios
     m = _load(args)
-    cat = catalog.compile_catalog(m)
     failed = total = 0
-    for data in cat["entries"]:
+    for data in catalog.compile_catalog(m)["entries"]:
         if args.id and not any(fnmatch.fnmatchcase(data["id"], p) for p in args.id):
             continue
         e = m.by_id[data["id"]]
-        ce = Entry(data)
+        ce = catalog.entry(e)
         for i, sc in enumerate(e["scenarios"]):
             total += 1
-            _, probs = scenarios.run(e, ce, sc)
+            _, probs = scenarios.run(ce, sc)
             if probs:
                 failed += 1
                 print("FAIL %s:%d: scenario %r: %s" % (e["file"], e["scenario_lines"][i], sc["name"], "; ".join(probs)))

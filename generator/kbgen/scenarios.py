@@ -34,12 +34,14 @@ def _kib(s):
 
 
 def default_role(entry):
-    ap = entry["applies"]
-    return ROLE_FOR.get((ap["hypervisors"][0], ap["roles"][0]), "kvm_host")
+    """The role a scenario's host has when it names none: the entry's first hypervisor and role
+    (entry: a kbcheck.catalog.Entry)."""
+    return ROLE_FOR.get((entry.hypervisors[0], entry.roles[0]), "kvm_host")
 
 
 def host_files(spec, entry=None):
-    """-> ({relative path: text}, {relative path: symlink target}) for a scenario's `host`."""
+    """-> ({relative path: text}, {relative path: symlink target}) for a scenario's `host`
+    (entry: the kbcheck.catalog.Entry it is for, which gives the default role)."""
     spec = dict(spec or {})
     files = {}
     product = spec.get("product", "sle12sp5")
@@ -242,9 +244,10 @@ def compare(expect, results):
     return problems
 
 
-def run(entry, catalog_entry, scenario, source_factory=None):
-    """Materialise, judge, compare. -> (results, problems). source_factory(root, scenario) may wrap
-    the root in another Source (the libvirt test driver, an archive)."""
+def run(entry, scenario, source_factory=None):
+    """Materialise, judge, compare. entry: the kbcheck.catalog.Entry whose scenario it is (see
+    kbgen.catalog.entry). -> (results, problems). source_factory(root, scenario) may wrap the root
+    in another Source (the libvirt test driver, an archive)."""
     from kbcheck.facts import Host
     from kbcheck.runner import run_entry
     from kbcheck.sources.root import RootSource
@@ -255,7 +258,7 @@ def run(entry, catalog_entry, scenario, source_factory=None):
         try:
             host = Host(source, assume=dict((k, str(v).lower() if isinstance(v, bool) else str(v))
                                             for k, v in (scenario.get("assume") or {}).items()))
-            results = run_entry(catalog_entry, host)
+            results = run_entry(entry, host)
         finally:
             source.close()
         return results, compare(scenario["expect"], results)

@@ -8,27 +8,6 @@ from kbcheck.errors import UsageError
 PRODUCT_NAMES = {"sle11": "SLE 11", "sle12": "SLE 12", "all": "all products"}
 
 
-def fix_text(entry, era):
-    """The fix variant for this era as plain text (runtime and persistent steps, what it needs)."""
-    fix = entry.data.get("fix") or {}
-    v = fix.get(era) or fix.get("all")
-    if not v:
-        return ""
-    out = []
-    if v.get("text"):
-        out.append(v["text"].strip())
-    for key, label in (("runtime", "now (runtime)"), ("persistent", "persistent")):
-        if v.get(key):
-            out.append("# %s" % label)
-            out.append(v[key].rstrip())
-    if v.get("files"):
-        out.append("# changes: %s" % ", ".join(v["files"]))
-    if v.get("needs") and v["needs"] != "none":
-        out.append("# then: %s" % {"reboot": "reboot the host", "guest-restart": "restart the guest",
-                                     "service-restart": "restart the service"}.get(v["needs"], v["needs"]))
-    return "\n".join(out) + "\n"
-
-
 def _wrap(text, indent="  "):
     paras = [p.strip() for p in (text or "").strip().split("\n\n") if p.strip()]
     return "\n\n".join(textwrap.fill(" ".join(p.split()), 96, initial_indent=indent, subsequent_indent=indent)
@@ -48,10 +27,9 @@ def _and(words):
 
 
 def applies_text(e):
-    ap = e.data.get("applies", {})
-    hyps = [HYPERVISOR_NAMES.get(h, h) for h in ap.get("hypervisors") or ["kvm", "xen", "containers"]]
-    roles = ap.get("roles") or ["host", "guest"]
-    prods = [PRODUCT_NAMES.get(p, p) for p in ap.get("products") or ["sle11", "sle12"]]
+    hyps = [HYPERVISOR_NAMES.get(h, h) for h in e.hypervisors]
+    roles = e.roles
+    prods = [PRODUCT_NAMES.get(p, p) for p in e.products]
     who = _and("%s %ss" % (_and(hyps), r) for r in roles)
     newer = " (newer products are judged by the SLE 12 rules)" if "SLE 12" in prods else ""
     return "%s running %s%s; %s" % (who, _and(prods), newer, SCOPES.get(e.scope, "scope " + e.scope))
@@ -60,16 +38,15 @@ def applies_text(e):
 def render(e, catalog):
     """The terminal page of one entry: what, why, where it applies, how to check, the fix per
     product, and which probe (by hash) judges it."""
-    d = e.data
     recs = catalog.recommendations
     lines = ["%s: %s" % (e.id, e.title), "=" * min(100, len(e.id) + len(e.title) + 2), ""]
     lines.append("Guide section %s; severity %s; tags %s" % (e.section, e.severity, ", ".join(e.tags)))
     lines.append("")
     lines.append("What to do")
-    lines.append(_wrap(d.get("summary", "")))
+    lines.append(_wrap(e.summary))
     lines.append("")
     lines.append("Why")
-    lines.append(_wrap(d.get("rationale", "")))
+    lines.append(_wrap(e.rationale))
     lines.append("")
     covered = [rid for rid in e.covers]
     if covered:
@@ -86,9 +63,9 @@ def render(e, catalog):
     lines.append(textwrap.fill(applies_text(e), 96, initial_indent="  ", subsequent_indent="  "))
     lines.append("")
     lines.append("Check by hand")
-    lines.append(textwrap.indent((d.get("manual") or "").rstrip(), "  $ ") if d.get("manual") else "  (no manual check)")
+    lines.append(textwrap.indent(e.manual.rstrip(), "  $ ") if e.manual else "  (no manual check)")
     lines.append("")
-    fix = d.get("fix") or {}
+    fix = e.fix
     eras = [x for x in ("sle11", "sle12") if fix.get(x)]
     variants = [(x, PRODUCT_NAMES[x]) for x in eras]
     if fix.get("all"):
@@ -98,7 +75,7 @@ def render(e, catalog):
         lines.append("  (this entry gives advice; it has no fix to apply)")
         lines.append("")
     for era, label in variants:
-        t = fix_text(e, era)
+        t = e.fix_text(era)
         if t:
             lines.append("Fix (%s)" % label)
             lines.append(textwrap.indent(t.rstrip(), "  "))

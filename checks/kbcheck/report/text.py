@@ -56,8 +56,7 @@ def _render(report, options):
     color = bool(options and options.terminal is not None and use_color(options.terminal))
     fixes = None
     if options and options.show_fix:
-        from kbcheck.commands.explain import fix_text
-        fixes = dict((e.id, fix_text(e, report.host.get("era"))) for e in report.entries)
+        fixes = dict((e.id, e.fix_text(report.host.get("era"))) for e in report.entries)
     out = [header(report.host, report.notices), ""]
     groups = {}
     order = []
