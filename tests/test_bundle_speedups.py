@@ -49,9 +49,9 @@ def _loader_of(exe, pyz):
     the modules' source stays reachable (tracebacks show their lines) and __file__ is the same."""
     code = ("import inspect, runpy, sys\nsys.argv = [%r, '--version']\n"
             "try:\n    runpy.run_path(%r, run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "from kbcheck.report import text\n"
+            "from kbcheck.reporters import text\n"
             "assert inspect.getsource(text.use_color).startswith('def use_color(')\n"
-            "assert text.__file__ == %r + '/kbcheck/report/text.py', text.__file__\n"
+            "assert text.__file__ == %r + '/kbcheck/reporters/text.py', text.__file__\n"
             "assert text.use_color.__code__.co_filename == text.__file__\n"
             "sys.stdout.write('\\n' + type(sys.modules['kbcheck.cli'].__spec__.loader).__name__ + '\\n')\n"
             % (pyz, pyz, pyz))

@@ -45,7 +45,7 @@ def test_good_assume_normalised_and_valid_json(kb):
     assert rc in (0, 1), err
     doc = json.loads(out)
     assert doc["host"]["assume"] == {"role": "kvm_host", "multi_tenant": "yes", "database": "no", "product": "sle12"}
-    schema_path = os.path.join(os.path.dirname(__import__("kbcheck.report", fromlist=["x"]).__file__),
+    schema_path = os.path.join(os.path.dirname(__import__("kbcheck.reporters", fromlist=["x"]).__file__),
                                "kbcheck-output.schema.json")
     with open(schema_path) as f:
         validate(doc, json.load(f))

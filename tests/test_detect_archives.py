@@ -91,7 +91,7 @@ def numa_results(h, catalog_data):
 
 def assert_numa_unknown(h, catalog_data):
     from kbcheck.detect import summary
-    from kbcheck.report.text import header
+    from kbcheck.reporters.text import header
     s = summary(h)
     assert s["numa_nodes"] is None and s["cpus"] == 16
     assert any(u.startswith("NUMA layout not in this archive") for u in s["unsure"])

@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
-SCHEMA = os.path.join(ROOT, "checks", "kbcheck", "report", "kbcheck-output.schema.json")
+SCHEMA = os.path.join(ROOT, "checks", "kbcheck", "reporters", "kbcheck-output.schema.json")
 JUNIT_XSD = os.path.join(ROOT, "tests", "data", "junit-10.xsd")
 FUTURE = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 
@@ -108,7 +108,7 @@ class _E(object):
 
 def test_prometheus_and_junit_escape_awkward_text():
     parser = pytest.importorskip("prometheus_client.parser")
-    from kbcheck.report import junit, prometheus
+    from kbcheck.reporters import junit, prometheus
     from kbcheck.results import Result, build
     nasty = 'gu"est\\name\nnext \x01'
     results = [(_E(), Result("fail", 'bad "thing" <&>\n\x07line', nasty), 0.001)]

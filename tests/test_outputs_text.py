@@ -1,5 +1,5 @@
 """The text report's header: unknown counts print as `?`, never `None`."""
-from kbcheck.report import text
+from kbcheck.reporters import text
 from kbcheck.results import Report
 
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
-SCHEMA = os.path.join(ROOT, "checks", "kbcheck", "report", "kbcheck-output.schema.json")
+SCHEMA = os.path.join(ROOT, "checks", "kbcheck", "reporters", "kbcheck-output.schema.json")
 WANTED = ["3.%d" % m for m in range(6, 14)]
 
 

@@ -141,7 +141,7 @@ def runtime_files(pkg_dir=None):
 
 
 def module_name(arcname):
-    """'kbcheck/report/text.py' -> ('kbcheck.report.text', False); a package's __init__ -> True."""
+    """'kbcheck/reporters/text.py' -> ('kbcheck.reporters.text', False); a package's __init__ -> True."""
     parts = arcname[:-3].split("/")
     if parts[-1] == "__init__":
         return ".".join(parts[:-1]), True

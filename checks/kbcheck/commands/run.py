@@ -3,7 +3,7 @@ no error; 1 at least one fail; 3 errors but no fail; 2 bad usage or an unusable 
 import sys
 
 from kbcheck import __version__
-from kbcheck import report as reporters
+from kbcheck import reporters
 from kbcheck.commands.options import Parser, add_common, help_declarations, open_chain
 
 

@@ -40,4 +40,4 @@ def render(name, report, options=None):
     """The report in format `name` (one of NAMES)."""
     import importlib
     module = dict((n, m) for n, m, _ in FORMATS)[name]
-    return importlib.import_module("kbcheck.report." + module).render(report, options or Options())
+    return importlib.import_module("kbcheck.reporters." + module).render(report, options or Options())
