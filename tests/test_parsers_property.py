@@ -40,7 +40,7 @@ TEXT_PARSERS = {
 TEXT_PARSERS.update(("dmidecode.%s" % name, lambda text, name=name: dmidecode.value(text, name))
                     for name in dmidecode.FIELDS)
 try:
-    from kbcheck.parsers import supportconfig as scp
+    from kbcheck.parsers import supportconfig_sections as scp
     TEXT_PARSERS["supportconfig"] = scp.parse
     TEXT_PARSERS["supportconfig.command_key"] = scp.command_key
 except ImportError:  # pragma: no cover

@@ -9,7 +9,7 @@ import pytest
 
 from kbcheck.errors import CommandFailed, Evidence, NotCollected, ParseError, Unreadable
 from kbcheck.parsers import kernel
-from kbcheck.parsers import supportconfig as scp
+from kbcheck.parsers import supportconfig_sections as scp
 from kbcheck.sources import sosreport as sosmod
 from kbcheck.sources import supportconfig as sccmod
 from kbcheck.sources.root import RootSource

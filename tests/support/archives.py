@@ -5,7 +5,7 @@ Input: a snapshot root directory, or a dict {host path: text}. Output:
   write_supportconfig(snapshot, dest, era, ...)    -> a supportconfig directory, or a .txz
 
 Formats follow what the collectors write (see kbcheck/sources/sosreport.py and
-kbcheck/parsers/supportconfig.py for the sources read): sos copies files under their own paths
+kbcheck/parsers/supportconfig_sections.py for the sources read): sos copies files under their own paths
 and keeps command output under sos_commands/<plugin>/<mangled command>; supportconfig writes
 "#==[ Command ]==#" / "#==[ Configuration File ]==#" sections into flat text files, with
 comment and blank lines removed from configuration files.

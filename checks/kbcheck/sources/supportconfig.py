@@ -2,7 +2,7 @@
 extracted directory, read as a Source.
 
 supportconfig does not copy files: it writes flat text files (memory.txt, proc.txt, ...) made of
-sections (see kbcheck.parsers.supportconfig). Every host path or command the facts layer asks for
+sections (see kbcheck.parsers.supportconfig_sections). Every host path or command the facts layer asks for
 is looked up through ONE table, LOCATIONS (kbcheck.sources.supportconfig_locations), of where
 each collector era put it; nothing is found by "first section that matches anywhere". Four states
 of evidence are kept apart:
@@ -21,7 +21,7 @@ import tempfile
 
 from kbcheck.errors import CommandFailed, NotCollected, Unreadable, UsageError
 from kbcheck.parsers import kernel as kernel_parser
-from kbcheck.parsers import supportconfig as scp
+from kbcheck.parsers import supportconfig_sections as scp
 from kbcheck.parsers import virsh
 from kbcheck.sources.base import Source
 from kbcheck.sources.extract import MAX_TOTAL, safe_extract

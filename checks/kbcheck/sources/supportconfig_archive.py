@@ -5,7 +5,7 @@ import os
 import stat
 
 from kbcheck.errors import ParseError, Unreadable
-from kbcheck.parsers import supportconfig as scp
+from kbcheck.parsers import supportconfig_sections as scp
 from kbcheck.sources.find import folders
 
 MAX_FILE = 64 * 1024 * 1024       # one supportconfig text file, at most
@@ -54,7 +54,7 @@ def candidates(path):
 
 
 def read_sections(folder, name, notices):
-    """The sections of text file `name` in `folder` (kbcheck.parsers.supportconfig), at most
+    """The sections of text file `name` in `folder` (kbcheck.parsers.supportconfig_sections), at most
     MAX_FILE bytes of it; [] with a notice when it is not in supportconfig's format; an Unreadable
     (returned, for the caller to keep and raise) when it cannot be read."""
     p = os.path.join(folder, name)

@@ -7,7 +7,7 @@ import re
 
 from kbcheck.parsers import dmidecode
 from kbcheck.parsers import kernel as kernel_parser
-from kbcheck.parsers import supportconfig as scp
+from kbcheck.parsers import supportconfig_sections as scp
 
 CONF = "Configuration File"   # one file supportconfig names explicitly: content or "- File not found"
 LISTED = "listed"              # a file of a complete glob listing: not listed = not on the host
