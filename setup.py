@@ -13,14 +13,14 @@ class BuildWithCatalog(build_py):
     def run(self):
         build_py.run(self)
         sys.path[:0] = [os.path.join(HERE, "generator"), os.path.join(HERE, "checks")]
-        from kbgen import catalog, model
+        from kbgen import compiler, model
         try:
             m = model.load(os.path.join(HERE, "kb"))
         except model.KBError as e:
             raise SystemExit("kb/ is invalid, cannot build the catalog:\n%s" % e)
         target = os.path.join(self.build_lib, "kbcheck", "_catalog.json")
         with open(target, "w") as f:
-            f.write(catalog.dumps(catalog.compile_catalog(m)))
+            f.write(compiler.dumps(compiler.compile_catalog(m)))
 
 
 setup(cmdclass={"build_py": BuildWithCatalog})

@@ -22,7 +22,7 @@ def model():
 
 @pytest.fixture(scope="session")
 def catalog_data(model):
-    from kbgen.catalog import compile_catalog
+    from kbgen.compiler import compile_catalog
     return compile_catalog(model)
 
 

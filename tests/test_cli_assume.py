@@ -1,5 +1,5 @@
 """--assume is validated: roles from kbcheck.detect.ROLES, products from kbcheck.commands.assume.PRODUCTS,
-declaration names from the catalog (kbgen.catalog collects host.declared("NAME") from the probes),
+declaration names from the catalog (kbgen.compiler collects host.declared("NAME") from the probes),
 values yes/no. Every problem is exit 2 with one line and a suggestion."""
 import json
 import os

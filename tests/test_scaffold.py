@@ -30,7 +30,7 @@ def test_new_entry_validates(kb):
 
 def test_new_entry_scenarios_fail_until_filled_in(kb):
     from kbcheck.catalog import Entry
-    from kbgen.catalog import compile_catalog
+    from kbgen.compiler import compile_catalog
     scaffold.write("memory/ksm-pages-to-scan", kb)
     m = model_mod.load(kb)
     data = compile_catalog(m)["entries"][0]

@@ -32,7 +32,7 @@ def test_every_template_is_exercised(tmodel):
 def test_template_scenarios(tmodel):
     from kbcheck.catalog import Entry
     from kbgen import scenarios
-    from kbgen.catalog import compile_catalog
+    from kbgen.compiler import compile_catalog
     cat = compile_catalog(tmodel)
     problems = []
     for data in cat["entries"]:

@@ -57,7 +57,7 @@ CHILD = textwrap.dedent(r'''
     sys.addaudithook(hook)
 
     from kbgen import model as model_mod, scenarios
-    from kbgen.catalog import compile_catalog
+    from kbgen.compiler import compile_catalog
     from kbcheck.catalog import Entry
     from kbcheck.facts import Host
     from kbcheck import runner

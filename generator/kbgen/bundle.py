@@ -25,7 +25,7 @@ import sys
 import tempfile
 import zipfile
 
-from kbgen.catalog import dumps
+from kbgen.compiler import dumps
 
 def _package_dir():
     """The kbcheck package being bundled: the one importable here (source checkout or installed)."""

@@ -44,11 +44,11 @@ def build(m, out, site=True, strict=True, quiet=False, offline=None):
     from file:// (search included); default from KBGEN_OFFLINE."""
     import json
 
-    from kbgen import bundle, catalog, site as site_mod
+    from kbgen import bundle, compiler, site as site_mod
     t0 = time.time()
     if not os.path.isdir(out):
         os.makedirs(out)
-    cat = catalog.compile_catalog(m)
+    cat = compiler.compile_catalog(m)
     with open(os.path.join(out, "catalog.json"), "w") as f:
         json.dump(cat, f, sort_keys=True, indent=1)
     pyz = bundle.write(cat, os.path.join(out, "kbcheck.pyz"))
@@ -103,14 +103,14 @@ def cmd_build(args):
 def cmd_test(args):
     import fnmatch
 
-    from kbgen import catalog, scenarios
+    from kbgen import compiler, scenarios
     m = _load(args)
     failed = total = 0
-    for data in catalog.compile_catalog(m)["entries"]:
+    for data in compiler.compile_catalog(m)["entries"]:
         if args.id and not any(fnmatch.fnmatchcase(data["id"], p) for p in args.id):
             continue
         e = m.by_id[data["id"]]
-        ce = catalog.entry(e)
+        ce = compiler.entry(e)
         for i, sc in enumerate(e["scenarios"]):
             total += 1
             _, probs = scenarios.run(ce, sc)

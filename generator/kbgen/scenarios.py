@@ -246,7 +246,7 @@ def compare(expect, results):
 
 def run(entry, scenario, source_factory=None):
     """Materialise, judge, compare. entry: the kbcheck.catalog.Entry whose scenario it is (see
-    kbgen.catalog.entry). -> (results, problems). source_factory(root, scenario) may wrap the root
+    kbgen.compiler.entry). -> (results, problems). source_factory(root, scenario) may wrap the root
     in another Source (the libvirt test driver, an archive)."""
     from kbcheck.facts import Host
     from kbcheck.runner import run_entry

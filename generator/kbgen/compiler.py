@@ -1,4 +1,5 @@
-"""The runner's catalog, compiled from the model: what `kbcheck` needs at run time and no more."""
+"""The compiler of the runner's catalog (kbcheck.catalog reads it): from the model, what `kbcheck`
+needs at run time and no more."""
 import hashlib
 import json
 
