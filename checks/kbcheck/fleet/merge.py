@@ -26,7 +26,7 @@ SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 KIND = "kbcheck-fleet-report"
 
 
-class Host(object):
+class HostReport(object):
     """One host file: its state ("ok", one of MARKERS, or "malformed") and, when ok, its report."""
 
     def __init__(self, name, path):
@@ -104,7 +104,10 @@ class Fleet(object):
         return c
 
 
-class Entry(object):
+class FleetEntry(object):
+    """One entry across the fleet: the hosts by the entry's worst status on each (made from the
+    hosts' result dicts; not a kbcheck.catalog.Entry)."""
+
     def __init__(self, r):
         self.id = r["id"]
         self.title = r.get("title") or self.id
@@ -148,8 +151,8 @@ def _json_error(path, e):
 
 
 def read_host(path, name):
-    """Read one host file into a Host (state "malformed" with a one-line message on any problem)."""
-    h = Host(name, path)
+    """Read one host file into a HostReport (state "malformed" with a one-line message on any problem)."""
+    h = HostReport(name, path)
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -245,7 +248,7 @@ def merge(directory, exclude=(), areas=None):
         for r in results:
             eid = r["id"]
             if eid not in entries:
-                entries[eid] = Entry(r)
+                entries[eid] = FleetEntry(r)
             st = "waived" if r.get("waived") else r["status"]
             old = worst.get(eid)
             if old is None or RANK[st] < RANK[old]:
