@@ -55,9 +55,6 @@ class Watched(Layer):
     def listdir(self, path):
         return self._call(path, self.base.listdir, path)
 
-    def exists(self, path):
-        return self._call(path, self.base.exists, path)
-
     def command(self, name):
         return self._call(name, self.base.command, name)
 

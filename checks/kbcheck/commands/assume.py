@@ -10,11 +10,6 @@ YES = ("yes", "true", "1")
 NO = ("no", "false", "0")
 
 
-def declarations(cat):
-    """{name: [entry ids]} of the declarations the catalog's probes read (host.declared("NAME"))."""
-    return cat.declarations if cat is not None else {}
-
-
 def assume_help(names=None):
     """The --assume help, built from detect.ROLES, PRODUCTS and the catalog's declarations."""
     from kbcheck.detect import ROLES
@@ -30,7 +25,7 @@ def check_assume(pairs, cat):
     problem, with a suggestion, for anything else."""
     from kbcheck.detect import ROLES
     from kbcheck.select import _suggest
-    decl = declarations(cat)
+    decl = cat.declarations  # {name: [entry ids]}: what the catalog's probes read with host.declared
     out = {}
     for name, value in pairs:
         if name == "role":

@@ -106,7 +106,6 @@ def help_declarations(argv):
             path = a.split("=", 1)[1]
     try:
         from kbcheck import catalog as catalog_mod
-        from kbcheck.commands.assume import declarations
-        return sorted(declarations(catalog_mod.load(path)))
+        return sorted(catalog_mod.load(path).declarations)
     except UsageError:
         return None

@@ -15,6 +15,10 @@ class Source(object):
                           xml_text is None when the definition could not be read (origin says
                           why), or an errors.Evidence (NeedsRoot) the guest's result reports.
       capabilities()   -> xml text of `virsh capabilities` or None.
+      read_bytes(path, limit) -> the first `limit` bytes of a file (disk image headers); None
+                          when absent; archives raise errors.NotCollected (the default).
+      close()          -> release what the source holds (an extracted archive).
+      kind, label      -> what it is ("root", "live", "sosreport", "supportconfig") and where.
       notices          -> list of one-line notices for the report ("libvirt unreachable: ...").
     """
 
@@ -29,14 +33,6 @@ class Source(object):
 
     def listdir(self, path):
         raise NotImplementedError
-
-    def exists(self, path):
-        try:
-            if self.read_text(path) is not None:
-                return True
-        except Exception:
-            return True
-        return self.listdir(path) is not None
 
     def command(self, name):
         from kbcheck.errors import NotCollected
@@ -91,9 +87,6 @@ class Layer(Source):
 
     def listdir(self, path):
         return self.base.listdir(path)
-
-    def exists(self, path):
-        return self.base.exists(path)
 
     def command(self, name):
         return self.base.command(name)

@@ -135,7 +135,6 @@ class LibvirtSource(Layer):
         self.live_capabilities = live_capabilities
         self._module = libvirt_module
         self._data = None
-        self._failed = None  # the reason libvirt could not be used
         self._loaded = False
         self.inactive_xml = {}
         self.node_info = None
@@ -178,7 +177,6 @@ class LibvirtSource(Layer):
         return data
 
     def _fail(self, why):
-        self._failed = why
         self.guests_from = "files"
         if why.startswith("libvirt-python"):
             self.notices.append("%s; guests read from /etc/libvirt" % why)
