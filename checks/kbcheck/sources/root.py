@@ -11,7 +11,6 @@ import stat
 
 from kbcheck.errors import NeedsRoot, Unreadable, UsageError
 from kbcheck.sources.base import Source
-from kbcheck.sources.find import did_you_mean, folders
 
 MAX_BYTES = 8 * 1024 * 1024
 _MAX_LINKS = 40
@@ -48,6 +47,7 @@ def open_input(path):
     if not os.path.isdir(path):
         raise UsageError("--root %s: not a directory" % path)
     if not recognise(path):
+        from kbcheck.sources.find import did_you_mean, folders
         hint = did_you_mean([p for p in folders(path) if recognise(p)])
         if not hint:
             from kbcheck.sources import supportconfig_archive as scc_archive

@@ -18,7 +18,6 @@ import os
 import re
 
 from kbcheck.errors import NotCollected, Unreadable
-from kbcheck.parsers import dmidecode, virsh
 from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.sources.root import RootSource
 
@@ -152,6 +151,7 @@ class SosreportSource(RootSource):
         """/sys/class/dmi/id/<name> from sos_commands/hardware/dmidecode (sos copies the sysfs
         files only in newer versions, and not every field): the value, None when dmidecode does
         not show it, False when this sosreport has no dmidecode output for that field."""
+        from kbcheck.parsers import dmidecode
         if name not in dmidecode.FIELDS:
             return False
         t = self._cmd_file(("hardware",), ["dmidecode"])
@@ -160,6 +160,7 @@ class SosreportSource(RootSource):
         return dmidecode.value(t, name)
 
     def _states(self):
+        from kbcheck.parsers import virsh
         t = self._cmd_file(_VIRT_DIRS, [mangle("virsh -r list --all"), mangle("virsh list --all")])
         return virsh.list_states(t or "")
 
