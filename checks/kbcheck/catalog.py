@@ -1,8 +1,9 @@
-"""The compiled catalog: every entry of kb/ as data, with its probe's source code.
+"""The compiled catalog: every entry of kb/ as data, with its probe's source code, read into
+Entry objects (the one shape of an entry, see Entry).
 
-`kbgen build` writes it as JSON; the bundled runner carries it as kbcheck/_catalog.json (and
-as marshal data, kbcheck/_catalog.bin, which it reads). Probes
-are compiled here, lazily, only for the entries a run selects.
+`kbgen build` (kbgen.compiler) writes it as JSON; the bundled runner carries it as
+kbcheck/_catalog.json (and as marshal data, kbcheck/_catalog.bin, which it reads). Probes are
+compiled here, lazily, only for the entries a run selects.
 """
 import os
 import re

@@ -1,4 +1,5 @@
-"""The runner: selects entries, decides applicability, runs each probe isolated, and times it."""
+"""The runner: decides applicability, runs each probe isolated, and times it. run() gives the
+raw results, [(entry, Result, seconds)], which kbcheck.results.build makes the run's Report."""
 import gc
 import threading
 import time
