@@ -1,5 +1,5 @@
 """What a run finds: the Result a probe returns (and the statuses it may have), and the Report of
-a whole run (its results as Findings with their entries and waivers, the summary, the notices)."""
+a whole run (its results with their entries, times and waivers, the summary, the notices)."""
 
 STATUSES = ("pass", "fail", "warn", "info", "skip", "error")
 # how bad a status is, for sorting and for the exit code
@@ -7,7 +7,12 @@ RANK = {"error": 5, "fail": 4, "warn": 3, "info": 2, "pass": 1, "skip": 0}
 
 
 class Result(object):
-    __slots__ = ("status", "message", "subject", "facts")
+    """One verdict: what a probe returns (status, message, subject: what it judged, facts), and,
+    once its run's Report is built (build), the entry it judges, the seconds that entry took
+    (shared by the entry's results), the evidence it rests on (a list; empty until the facts
+    layer records it) and the waiver that covers it (kbcheck.waivers.Waiver, None when none)."""
+
+    __slots__ = ("status", "message", "subject", "facts", "entry", "seconds", "evidence", "waiver")
 
     def __init__(self, status, message, subject=None, facts=None):
         if status not in STATUSES:
@@ -16,6 +21,10 @@ class Result(object):
         self.message = str(message)
         self.subject = None if subject is None else str(subject)
         self.facts = facts
+        self.entry = None
+        self.seconds = 0.0
+        self.evidence = []
+        self.waiver = None
 
     def __repr__(self):
         return "Result(%s, %r, subject=%r)" % (self.status, self.message, self.subject)
@@ -37,34 +46,12 @@ ERROR = _maker("error")
 
 
 # -- a run's report --------------------------------------------------------------------------
-class Finding(object):
-    """One result as a run's report carries it: the entry it judges, the probe's status, subject,
-    message and facts, the evidence it rests on (a list; empty until the facts layer records it),
-    the seconds its entry took (shared by the entry's results) and the waiver that covers it
-    (kbcheck.waivers.Waiver, None when none does)."""
-
-    __slots__ = ("entry", "status", "subject", "message", "facts", "evidence", "seconds", "waiver")
-
-    def __init__(self, entry, result, seconds=0.0, waiver=None):
-        self.entry = entry
-        self.status = result.status
-        self.subject = result.subject
-        self.message = result.message
-        self.facts = result.facts
-        self.evidence = []
-        self.seconds = seconds
-        self.waiver = waiver
-
-    def __repr__(self):
-        return "Finding(%s, %s, %r, subject=%r)" % (self.entry.id, self.status, self.message, self.subject)
-
-
 SUMMARY = STATUSES + ("waived", "needs_root")
 
 
 def summarise(results):
-    """{status: count} over findings, waived ones counted under "waived" only; "needs_root": the
-    results this run could not judge for lack of privileges (skip "needs root ...")."""
+    """{status: count} over a run's results, waived ones counted under "waived" only;
+    "needs_root": the results this run could not judge for lack of privileges (skip "needs root")."""
     s = dict((k, 0) for k in SUMMARY)
     for r in results:
         if r.waiver is not None:
@@ -80,8 +67,8 @@ class Report(object):
     """Everything one run found, built once after it (see build) and read by every reporter
     (kbcheck.reporters), the fix script and the exit code.
 
-    host: the judged host's facts (kbcheck.detect.summary); results: [Finding] in the order the
-    entries ran; notices: one-line notes for the reader; run: {"started", "ended", "seconds"}
+    host: the judged host's facts (kbcheck.detect.summary); results: [Result], each with its
+    entry, seconds and waiver, in the order the entries ran; notices: one-line notes for the reader; run: {"started", "ended", "seconds"}
     (empty when not timed); kb_version: the knowledge base's version; summary: the counts
     (summarise), computed here once."""
 
@@ -111,10 +98,14 @@ class Report(object):
 
 
 def build(raw, host, kb_version=None, notices=(), run=None, waivers=None, ran_ids=(), known_ids=()):
-    """The Report of a run. raw: the runner's [(entry, Result, seconds)]; waivers: [Waiver] to apply
+    """The Report of a run. raw: the runner's [(entry, Result, seconds)], whose Results get their
+    entry and seconds here; waivers: [Waiver] to apply
     (their notices follow the others); ran_ids / known_ids: the ids of the entries that ran and of
     every catalog entry (for the notices about waivers that matched nothing)."""
-    results = [Finding(e, r, dt) for e, r, dt in raw]
+    results = []
+    for e, r, dt in raw:
+        r.entry, r.seconds, r.waiver = e, dt, None
+        results.append(r)
     notices = list(notices)
     if waivers is not None:
         from kbcheck import waivers as waivers_mod

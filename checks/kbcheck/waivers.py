@@ -224,7 +224,7 @@ def _looks_like_json(text):
 
 
 def apply(waivers, results, ran_ids, known_ids, today=None):
-    """Mark waived results: each fail/warn/error result (kbcheck.results.Finding) a waiver in force
+    """Mark waived results: each fail/warn/error result (kbcheck.results.Result) a waiver in force
     matches gets it as its `waiver`. -> [notice]. ran_ids: ids of the entries that ran (selected);
     known_ids: every id of the catalog."""
     today = today or datetime.date.today()

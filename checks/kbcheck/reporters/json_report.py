@@ -10,7 +10,7 @@ SCHEMA = 1
 
 
 def result_dict(r):
-    """One result (a kbcheck.results.Finding) as the document carries it."""
+    """One result (a kbcheck.results.Result of the report) as the document carries it."""
     e = r.entry
     d = {"id": e.id, "title": e.title, "covers": list(e.covers), "section": e.section,
          "tags": list(e.tags), "severity": e.severity, "status": r.status,
