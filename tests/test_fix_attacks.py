@@ -10,7 +10,6 @@ import subprocess
 import pytest
 
 from conftest import EXAMPLES
-from support.run import fix_script
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 
@@ -112,7 +111,7 @@ def test_newline_from_the_mount_table_stays_in_its_comment(kb, tmp_path):
     with open(p) as f:
         xml = f.read()
     with open(p, "w") as f:
-        f.write(re.sub(r"<source file=['\"][^'\"]*['\"]", "<source file='/srv/img&#10;touch pwned5 #/web01.qcow2'", xml, 1))
+        f.write(re.sub(r"<source file=['\"][^'\"]*['\"]", "<source file='/srv/img&#10;touch pwned5 #/web01.qcow2'", xml, count=1))
     script, text = write_script(kb, root, tmp_path, "--id", "nfs-image-mounts")
     assert "pwned5" in text
     assert not re.search(r"^touch pwned5", text, re.M)
@@ -141,8 +140,9 @@ def test_root_folder_name_with_a_newline_stays_in_the_header(kb, tmp_path):
 
 def test_terminal_escapes_never_reach_the_script(kb, tmp_path):
     """Attack 5: a name with ESC and CSI sequences (which could hide lines from `cat fix.sh`)."""
-    root = hostile_root(tmp_path, guest="w5&#27;[2K&#27;[1Ahidden&#155;x&#8232;y", hostname="kvm\x1b]0;t\x07")
+    # XML 1.0 forbids ESC itself; C1 controls (CSI is 0x9b) and U+2028 pass a domain definition
+    root = hostile_root(tmp_path, guest="w5&#155;2K&#155;1Ahidden&#8232;y", hostname="kvm\x1b]0;t\x07")
     _, text = write_script(kb, root, tmp_path)
     bad = [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) < 0xa0 or c in "\u2028\u2029"]
     assert bad == []
-    assert "\\x1b[2K" in text or "\\e[2K" in text  # shown, escaped
+    assert "w5\\x9b2K\\x9b1Ahidden\\u2028y" in text and "kvm\\e]0;t\\x07" in text  # shown, escaped

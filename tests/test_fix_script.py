@@ -57,7 +57,7 @@ def test_script_fixes_the_snapshot_and_keeps_backups(built, fixed_root):
         assert f.read().startswith("w /sys/kernel/mm/ksm/merge_across_nodes ")
     assert os.path.exists(os.path.join(root, "etc", "sysctl.d", "90-kbcheck-numa-balancing.conf"))
     # commands that act on the running system were skipped under the root, and said so
-    assert "skipped under KBCHECK_FIX_ROOT: grub2-mkconfig" in out
+    assert "skipped under KBCHECK_FIX_ROOT: grub2-mkconfig" in err
     assert "Reboot the host for: host-io-scheduler" in out
 
 

@@ -34,7 +34,6 @@ def declarations(entries):
 ALL_PRODUCTS = ("sle11", "sle12")
 ALL_HYPERVISORS = ("kvm", "xen", "containers")
 ALL_ROLES = ("host", "guest")
-NEEDS = {"reboot": "reboot the host", "guest-restart": "restart the guest", "service-restart": "restart the service"}
 
 
 class Entry(object):
@@ -90,27 +89,17 @@ class Entry(object):
             self._fn = ns["probe"]
         return self._fn
 
-    def fix_for(self, era):
-        """The fix variant for this era ("sle11", "sle12"), else the one for all products, or None."""
-        return self.fix.get(era) or self.fix.get("all")
+    def fix_for(self, era, roles=None):
+        """The fix variant for this era ("sle11", "sle12") and these roles (the -guest variants
+        first inside a guest), else the one for all products, or None (kbcheck.fixview)."""
+        from kbcheck import fixview
+        return fixview.variant(self, era, roles)
 
-    def fix_text(self, era):
-        """The fix variant for this era as plain text (runtime and persistent steps, what it needs)."""
-        v = self.fix_for(era)
-        if not v:
-            return ""
-        out = []
-        if v.get("text"):
-            out.append(v["text"].strip())
-        for key, label in (("runtime", "now (runtime)"), ("persistent", "persistent")):
-            if v.get(key):
-                out.append("# %s" % label)
-                out.append(v[key].rstrip())
-        if v.get("files"):
-            out.append("# changes: %s" % ", ".join(v["files"]))
-        if v.get("needs") and v["needs"] != "none":
-            out.append("# then: %s" % NEEDS.get(v["needs"], v["needs"]))
-        return "\n".join(out) + "\n"
+    def fix_text(self, era, roles=None, subject=None):
+        """The fix variant for this host as plain text (runtime and persistent steps, what it
+        needs), a guest-scope entry's subject filled in by the one quoting rule."""
+        from kbcheck import fixview
+        return fixview.text_for(self, era, roles, subject)
 
 
 def probe_source(entry):

@@ -2,6 +2,7 @@
 import sys
 import textwrap
 
+from kbcheck import fixview
 from kbcheck.commands.options import Parser, add_timeout_and_catalog
 from kbcheck.errors import UsageError
 
@@ -65,17 +66,13 @@ def render(e, catalog):
     lines.append("Check by hand")
     lines.append(textwrap.indent(e.manual.rstrip(), "  $ ") if e.manual else "  (no manual check)")
     lines.append("")
-    fix = e.fix
-    eras = [x for x in ("sle11", "sle12") if fix.get(x)]
-    variants = [(x, PRODUCT_NAMES[x]) for x in eras]
-    if fix.get("all"):
-        variants.append(("all", "other products" if eras else "all products"))
+    variants = fixview.shown(e.fix)
     if not variants:
         lines.append("Fix")
         lines.append("  (this entry gives advice; it has no fix to apply)")
         lines.append("")
-    for era, label in variants:
-        t = e.fix_text(era)
+    for key, label in variants:
+        t = fixview.render(e.fix[key])
         if t:
             lines.append("Fix (%s)" % label)
             lines.append(textwrap.indent(t.rstrip(), "  "))

@@ -55,8 +55,10 @@ def _render(report, options):
     verbose = bool(options and options.verbose)
     color = bool(options and options.terminal is not None and use_color(options.terminal))
     fixes = None
-    if options and options.show_fix:
-        fixes = dict((e.id, e.fix_text(report.host.get("era"))) for e in report.entries)
+    if options and options.show_fix:  # the subject filled in by the one quoting rule (kbcheck.fixview)
+        era, roles = report.host.get("era"), report.host.get("roles")
+        fixes = dict(((r.entry.id, r.subject), r.entry.fix_text(era, roles, r.subject))
+                     for r in results if r.status in ("fail", "warn"))
     out = [header(report.host, report.notices), ""]
     groups = {}
     order = []
@@ -83,11 +85,9 @@ def _render(report, options):
                 continue
             tag = _paint("%-5s" % r.status.upper(), r.status, color)
             out.append("  %s %s%s: %s" % (tag, e.id, subj, r.message))
-            if fixes is not None and r.status in ("fail", "warn") and e.id in fixes:
-                fix = fixes[e.id].rstrip()
-                if r.subject and e.scope == "guest":
-                    fix = fix.replace("GUEST", r.subject)
-                for line in fix.splitlines():
+            fix = fixes.get((e.id, r.subject)) if fixes is not None else None
+            if fix and r.status in ("fail", "warn"):
+                for line in fix.rstrip().splitlines():
                     out.append("        | " + line)
         out.append("")
     parts = []
