@@ -13,6 +13,8 @@ KNOWN = {
     "INITRD_MODULES", "USE_KERNEL_NFSD_NUMBER",               # /etc/sysconfig variables
     "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_CMDLINE_XEN_DEFAULT",  # /etc/default/grub
     "ACTION", "KERNEL", "ATTR", "SUBSYSTEM", "ENV",           # udev rule keys
+    "PAGESIZE",                                               # getconf PAGESIZE
+    "KSM",                                                    # a word of a message
 }
 
 
@@ -34,7 +36,7 @@ def unknown_tokens(code):
         w = m.group(0)
         if w in allowed:
             continue
-        if m.start() > 0 and code[m.start() - 1] == "-":  # an option letter: sort -V, qemu-img -O
+        if m.start() > 0 and code[m.start() - 1] in "-+%":  # an option or format letter: sort -V, chattr +C, %T
             continue
         bad.append(w)
     for t in placeholders.NUMBERED.findall(code):

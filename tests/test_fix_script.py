@@ -119,12 +119,12 @@ def test_waived_failures_are_left_out(built, tmp_path):
 def test_reroot_rules():
     from kbcheck.fixscript import reroot
     got, paths = reroot('echo 1 > /sys/a\nsed -i "s/x/y/" /etc/x.conf\necho \'/etc/keep\' "/etc/dq file"\n'
-                        "cat > /etc/y <<'EOF'\n/etc/inside\nEOF\nls /home/me /etcetera\n")
+                        "cat > /etc/y <<'EOF'\n/etc/inside\nEOF\nls /home/me /etcetera 2>/dev/null\n")
     lines = got.splitlines()
     assert lines[0] == 'echo 1 > "$KBCHECK_FIX_ROOT"/sys/a'
     assert lines[1] == 'sed -i "s/x/y/" "$KBCHECK_FIX_ROOT"/etc/x.conf'
     assert lines[2] == 'echo \'/etc/keep\' "${KBCHECK_FIX_ROOT}/etc/dq file"'
     assert lines[3] == 'cat > "$KBCHECK_FIX_ROOT"/etc/y <<\'EOF\''
     assert lines[4] == "/etc/inside"
-    assert lines[6] == "ls /home/me /etcetera"
+    assert lines[6] == 'ls "$KBCHECK_FIX_ROOT"/home/me "$KBCHECK_FIX_ROOT"/etcetera 2>/dev/null'
     assert "/etc/x.conf" in paths and "/etc/y" in paths

@@ -57,7 +57,7 @@ KB_PRELUDE
 kb_run() {  # kb_run NUMBER: run the step on standard input in a shell of its own
     { cat -- "$KB_TMP/prelude.sh" && cat; } > "$KB_TMP/step.sh" || return 1
     if [ -n "$KBCHECK_FIX_ROOT" ]; then
-        "$KB_ENV" -i PATH="$KB_BIN" KBCHECK_FIX_ROOT="$KBCHECK_FIX_ROOT" KB_STAMP="$KB_STAMP" \
+        "$KB_ENV" -i PATH="$KB_BIN" TMPDIR="$KB_TMP" KBCHECK_FIX_ROOT="$KBCHECK_FIX_ROOT" KB_STAMP="$KB_STAMP" \
             "$BASH" --norc --noprofile -r "$KB_TMP/step.sh" 9>/dev/null
     else
         KBCHECK_FIX_ROOT="" KB_STAMP="$KB_STAMP" "$BASH" --norc --noprofile "$KB_TMP/step.sh" 9>/dev/null

@@ -1,5 +1,5 @@
 """Which steps a fix script has: one per failing entry, one per guest where the fix names the
-guest (GUEST), one per device where it names the device (DEVICE); waived failures and failures
+guest (GUEST), one per device or mount point where it names one (DEVICE, POINT); waived failures and failures
 without a fix are left out with the reason. Then each step's code, ready for the script: the
 snippets prepared for the dry run (kbcheck.fixroot), the subject filled in (kbcheck.shellquote),
 a guest's definition saved before virsh changes it, or the reason it is not run."""
@@ -13,7 +13,8 @@ INTERACTIVE = re.compile(r"\b(virsh(\s+-c\s+\S+)?\s+edit|crontab\s+-e|yast2?|vi|
 VIRSH_CHANGES = re.compile(r"\bvirsh(\s+-c\s+\S+)?\s+(memtune|setvcpus|vcpupin|emulatorpin|iothreadpin|numatune|"
                            r"setmem|setmaxmem|define|undefine|attach-\w+|detach-\w+|update-device|autostart|"
                            r"domrename|blkiotune|schedinfo|desc|metadata|set-user-password)\b")
-FILLED = {"GUEST": "guest", "DEVICE": "device"}
+# placeholders kbcheck fills in from a result's subject, and the kind of value each stands for
+FILLED = {"GUEST": "guest", "DEVICE": "device", "POINT": "path"}
 
 
 class Step(object):
@@ -51,7 +52,9 @@ def plan(results, era, roles=None):
         if e.scope == "guest" and r.subject is not None and "GUEST" in words:
             steps.append(Step(e, v, "GUEST", r.subject, [r]))
         elif r.subject and r.subject.startswith("/dev/") and "DEVICE" in words:
-            steps.append(Step(e, v, "DEVICE", r.subject, [r]))
+            steps.append(Step(e, v, "DEVICE", r.subject, [r]))  # one step per device
+        elif r.subject and r.subject.startswith("/") and "POINT" in words:
+            steps.append(Step(e, v, "POINT", r.subject, [r]))  # one step per mount point
         elif e.id in by_entry:
             by_entry[e.id].results.append(r)
         else:

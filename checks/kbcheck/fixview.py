@@ -60,6 +60,19 @@ def filled(code, subject=None, placeholder="GUEST", kind="guest"):
         return code, str(e)
 
 
+def sections(v, subject=None, placeholder="GUEST", kind="guest"):
+    """[(key, label, code)] of a variant's runtime and persistent commands, the subject filled in,
+    and [why the subject could not be filled in]: what explain, --show-fix and the site show."""
+    out, notes = [], []
+    for key, label in (("runtime", "now (runtime)"), ("persistent", "persistent")):
+        if v.get(key):
+            code, why = filled(v[key].rstrip(), subject, placeholder, kind)
+            if why and why not in notes:
+                notes.append(why)
+            out.append((key, label, shellquote.printable(code)))
+    return out, notes
+
+
 def render(v, subject=None, placeholder="GUEST", kind="guest"):
     """A variant as plain text: what it does, the runtime and persistent commands, the files and
     what must follow. Every line is visible text (safe for a terminal)."""
@@ -71,14 +84,10 @@ def render(v, subject=None, placeholder="GUEST", kind="guest"):
         if subject is not None:
             text = text.replace(placeholder, shellquote.visible(subject))
         out.append(text)
-    notes = []
-    for key, label in (("runtime", "now (runtime)"), ("persistent", "persistent")):
-        if v.get(key):
-            code, why = filled(v[key].rstrip(), subject, placeholder, kind)
-            if why and why not in notes:
-                notes.append(why)
-            out.append("# %s" % label)
-            out.append(code)
+    parts, notes = sections(v, subject, placeholder, kind)
+    for _, label, code in parts:
+        out.append("# %s" % label)
+        out.append(code)
     for why in notes:
         out.append("# %s not filled in: %s" % (placeholder, why))
     if v.get("files"):

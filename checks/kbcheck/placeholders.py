@@ -9,13 +9,13 @@ PLACEHOLDERS = {
     "GUEST": "the guest's libvirt name (filled in from a guest-scope result's subject)",
     "DEVICE": "a device path such as /dev/loop0 (filled in from a result's subject when it is one)",
     "DISK": "a disk device or image path",
-    "POINT": "a mount point",
+    "POINT": "a mount point (filled in from a result's subject when it is one)",
     "N": "a number",
     "SIZE": "a size with its unit, such as 4G",
     "VALUE": "a value for the setting",
     "NODE": "a NUMA node number or list",
     "CPU": "a host CPU number or list",
-    "BASE": "the name of a backing image",
+    "BASE": "the path of a backing image",
 }
 # lower-case words ending in N stand for a numbered device: loopN, nbdN, sdN ...
 NUMBERED = re.compile(r"\b[a-z]+N\b")

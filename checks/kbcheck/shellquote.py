@@ -56,7 +56,8 @@ def has_control(text):
 
 def unsafe(value, kind="value"):
     """Why a value cannot be a shell word of a fix step, or None when it can.
-    kind: 'guest' (a libvirt guest name), 'device' (a /dev path) or any other word."""
+    kind: 'guest' (a libvirt guest name), 'device' (a /dev path), 'path' (an absolute path) or any
+    other word."""
     if value is None or value == "":
         return "the %s is empty" % kind
     if len(value) > MAX_VALUE:
@@ -68,7 +69,9 @@ def unsafe(value, kind="value"):
     if kind == "guest" and "/" in value:
         return "the guest name holds '/', which libvirt does not allow"
     if kind == "device" and (not value.startswith("/dev/") or "/../" in value + "/"):
-        return "the device %s is not a path below /dev" % kind
+        return "the device is not a path below /dev"
+    if kind == "path" and not value.startswith("/"):
+        return "the path is not absolute"
     return None
 
 

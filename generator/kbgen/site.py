@@ -52,13 +52,15 @@ def _cell(text):
 
 
 def fix_block(variant):
+    """A fix variant as Markdown: the same commands `kbcheck explain` and `--show-fix` show
+    (kbcheck.fixview)."""
+    from kbcheck import fixview
     out = []
     if variant.get("text"):
         out.append(variant["text"].strip() + "\n")
-    if variant.get("runtime"):
-        out.append("Now (runtime):\n\n" + _fence(variant["runtime"], "bash"))
-    if variant.get("persistent"):
-        out.append("Persistent:\n\n" + _fence(variant["persistent"], "bash"))
+    parts, _ = fixview.sections(variant)
+    for key, _, code in parts:
+        out.append("%s:\n\n" % {"runtime": "Now (runtime)", "persistent": "Persistent"}[key] + _fence(code, "bash"))
     if variant.get("files"):
         out.append("Changes: %s (back them up first).\n" % ", ".join("`%s`" % f for f in variant["files"]))
     out.append("This %s.\n" % NEEDS.get(variant.get("needs", "none"), variant.get("needs")))
@@ -152,16 +154,22 @@ def entry_page(e, model):
               _fence(e["code"], "python")]
     lines += ["Run just this check:", "", _fence("python3 kbcheck.pyz --id %s --show-fix" % e["id"], "bash")]
     lines += ["## Fix", ""]
-    fix = e["fix"]
+    from kbcheck import fixview
     for p in ("sle12", "sle11"):
-        v = fix.get(p) or fix.get("all")
+        v = fixview.variant(e, p)
+        in_guest = fixview.variant(e, p, roles=["kvm_guest"])
         # Both tabs on every page, so the product chosen once stays chosen on the next page.
         lines.append('=== "%s"' % PROD[p])
         lines.append("")
         if p not in ap["products"]:
             lines.append(_indent("This entry does not apply to %s.\n" % PROD[p]))
         elif v:
+            if in_guest is not v and "host" in ap["roles"]:
+                lines.append(_indent("On a host:\n"))
             lines.append(_indent(fix_block(v)))
+            if in_guest is not v:
+                lines.append(_indent("Inside a guest:\n"))
+                lines.append(_indent(fix_block(in_guest)))
         else:
             lines.append(_indent("No fix is written for %s yet.\n" % PROD[p]))
     lines += ["## What a failing host looks like", ""]
