@@ -96,10 +96,16 @@ class Cmdline(object):
         return any(k == key for k, _ in self.words)
 
     def hugepage_pools(self, default_kib=2048):
-        """{page size in KiB: pages} that `hugepagesz=`/`hugepages=`/`default_hugepagesz=` reserve at boot.
+        """{page size in KiB: pages} that `hugepagesz=`/`hugepages=`/`default_hugepagesz=` reserve at boot,
+        read the way the kernel reads them (mm/hugetlb.c, hugepages_setup; kernel-parameters.txt):
 
-        A `hugepages=N` applies to the size named by the `hugepagesz=` before it, or to the default
-        size (`default_hugepagesz=`, else default_kib) when none comes before it."""
+        - `hugepages=N` before any `hugepagesz=` counts for the default size (`default_hugepagesz=`,
+          else default_kib); after one it counts for the size that `hugepagesz=` named;
+        - a second `hugepages=` without a `hugepagesz=` in between is ignored ("specified twice
+          without interleaving hugepagesz="): in `hugepagesz=1G hugepages=4 hugepages=512` the 512
+          reserves nothing;
+        - the `hugepages=` after an unparsable or repeated `hugepagesz=` is ignored;
+        - a count for the default size given after its own `hugepagesz=` wins over a leading one."""
         default = default_kib
         for k, v in self.words:
             if k == "default_hugepagesz" and v:
@@ -107,19 +113,37 @@ class Cmdline(object):
                     default = parse_size(v) // 1024
                 except ParseError:
                     pass
-        out = {}
-        size = None
+        explicit, leading = {}, None
+        size, valid, seen, last = None, True, set(), None
         for k, v in self.words:
-            if k == "hugepagesz" and v:
+            if k == "hugepagesz":
                 try:
-                    size = parse_size(v) // 1024
+                    s = parse_size(v or "") // 1024
                 except ParseError:
-                    size = None
+                    s = None
+                valid = bool(s) and s not in seen
+                if valid:
+                    size = s
+                    seen.add(s)
             elif k == "hugepages" and v is not None:
+                if not valid:
+                    valid = True
+                    continue
+                target = size if size is not None else "default"
+                if target == last:
+                    continue
+                last = target
                 try:
-                    out[size or default] = int(v)
+                    n = int(v)
                 except ValueError:
-                    pass
+                    n = 0
+                if size is None:
+                    leading = n
+                else:
+                    explicit[size] = n
+        out = dict(explicit)
+        if leading is not None and not explicit.get(default):
+            out[default] = leading
         return out
 
     def __str__(self):
