@@ -14,7 +14,7 @@ KNOWN = {
     "GRUB_CMDLINE_LINUX_DEFAULT", "GRUB_CMDLINE_XEN_DEFAULT",  # /etc/default/grub
     "ACTION", "KERNEL", "ATTR", "SUBSYSTEM", "ENV",           # udev rule keys
     "PAGESIZE",                                               # getconf PAGESIZE
-    "KSM",                                                    # a word of a message
+    "KSM", "NFS",                                             # words of messages
 }
 
 

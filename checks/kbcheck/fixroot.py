@@ -51,40 +51,55 @@ def _reroot_at(line, i, prefix, path_re, out, paths):
 
 
 def _reroot_line(line):
-    out, paths, state, i, n = [], [], None, 0, len(line)
+    """One line: the root prefix goes where the quoting at that point needs it, quoted in code
+    (also inside a `$(...)` within double quotes), bare inside double quotes; nothing inside
+    single quotes. -> (line, [absolute paths seen])."""
+    out, paths, i, n = [], [], 0, len(line)
+    stack = [["code", 0]]  # frames: kind (code, dq, sq) and the open parentheses of a code frame
     while i < n:
         c = line[i]
-        if state is None:
-            if c == "\\" and i + 1 < n:
-                out.append(line[i:i + 2])
-                i += 2
-                continue
-            if c == "#" and (i == 0 or line[i - 1] in " \t;"):
-                out.append(line[i:])
-                break
-            if c in "'\"":
-                state = c
-            elif c == "/" and (i == 0 or line[i - 1] in _BOUNDARY):
-                if _CMD_POS.search(line[:i]) and not re.match(r"[^\s;|&'\"<>`]*\)", line[i:]):
-                    out.append("kb_path ")  # an absolute command: skipped under a root
-                _reroot_at(line, i, '"$%s"' % ROOT_VAR, r"[^\s;|&)'\"<>`]*", out, paths)
-            out.append(c)
-            i += 1
-            continue
-        if state == "'":
-            out.append(c)
+        top = stack[-1]
+        if top[0] == "sq":
             if c == "'":
-                state = None
+                stack.pop()
+            out.append(c)
             i += 1
             continue
         if c == "\\" and i + 1 < n:
             out.append(line[i:i + 2])
             i += 2
             continue
-        if c == '"':
-            state = None
-        elif c == "/" and line[i - 1] in _DQ_BOUNDARY:
-            _reroot_at(line, i, "${%s}" % ROOT_VAR, r"[^\s;|&)'\"<>`$]*", out, paths)
+        if line.startswith("$(", i):
+            stack.append(["code", 0])
+            out.append("$(")
+            i += 2
+            continue
+        if top[0] == "dq":
+            if c == '"':
+                stack.pop()
+            elif c == "/" and line[i - 1] in _DQ_BOUNDARY:
+                _reroot_at(line, i, "${%s}" % ROOT_VAR, r"[^\s;|&)'\"<>`$]*", out, paths)
+            out.append(c)
+            i += 1
+            continue
+        if c == "#" and len(stack) == 1 and (i == 0 or line[i - 1] in " \t;"):
+            out.append(line[i:])
+            break
+        if c == "'":
+            stack.append(["sq", 0])
+        elif c == '"':
+            stack.append(["dq", 0])
+        elif c == "(":
+            top[1] += 1
+        elif c == ")":
+            if top[1]:
+                top[1] -= 1
+            elif len(stack) > 1:
+                stack.pop()
+        elif c == "/" and (i == 0 or line[i - 1] in _BOUNDARY):
+            if _CMD_POS.search(line[:i]) and not re.match(r"[^\s;|&'\"<>`]*\)", line[i:]):
+                out.append("kb_path ")  # an absolute command: skipped under a root
+            _reroot_at(line, i, '"$%s"' % ROOT_VAR, r"[^\s;|&)'\"<>`]*", out, paths)
         out.append(c)
         i += 1
     return "".join(out), paths

@@ -49,9 +49,12 @@ umask 022
 set -u
 name=${0##*/}
 why=""
-kb_log() {
+kb_log() {  # one line, written at once: steps of a pipeline log side by side
     [ -n "$KB_TRACE" ] || return 0
-    { printf '%s' "$1"; shift; printf ' %q' "$@"; printf '\n'; } >> "$KB_TRACE"
+    local status="$1" line
+    shift
+    printf -v line ' %q' "$@"
+    printf '%s%s\n' "$status" "$line" >> "$KB_TRACE"
 }
 refuse() {
     kb_log refused "$name" ${args[@]+"${args[@]}"}
