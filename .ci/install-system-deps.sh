@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project's tests need (real libvirt, QEMU/TCG,
-# libvirt-python build deps, headless Chromium for site screenshots).
+# libvirt-python build deps, shellcheck, headless Chromium for site screenshots).
 # Idempotent: when every package is already installed, the apt step is skipped.
 set -euo pipefail
 
@@ -19,6 +19,8 @@ PKGS=(
   pkg-config
   gcc
   python3-dev
+  # generated fix scripts are checked with it (tests/test_fix_shellcheck.py)
+  shellcheck
   # site screenshots
   chromium
   fonts-dejavu-core

@@ -147,6 +147,7 @@ tool="KB_T_$name"
 exec "$KB_T_env" -i LC_ALL=C "${!tool}" ${args[@]+"${args[@]}"}'''
 
 DRY_PRELUDE = r'''# Dry run (KBCHECK_FIX_ROOT): a restricted shell; only the dispatcher's file tools can run.
+# shellcheck disable=SC2034  # read-only and unset on purpose: no step can set them for a program
 readonly %(guarded)s
 readonly LC_ALL=C
 enable -n kill history fc
