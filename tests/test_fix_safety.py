@@ -126,3 +126,65 @@ def test_fix_meant_for_another_machine_runs_nothing_here(model):
     assert "\nkb_step " not in text
     assert not [line for line in text.splitlines() if "nfs" in line and not line.startswith("#")]
     assert "(no commands: a step for a person" in text
+
+
+# As if quoting had failed: shellquote.word returns values as they are, and each value is a line of
+# hostile shell. Under KBCHECK_FIX_ROOT nothing of it may run a program beyond the dispatcher's file
+# tools or change anything outside the root.
+HOSTILE_STEP = r'''
+id > "$o/redirect"
+PATH=/usr/bin; id >> "$o/path"
+x=$(PATH=/usr/bin:/bin; touch "$o/subst")
+"$(printf /usr/bin/touch)" "$o/absolute"
+command -p touch "$o/command-p"
+exec touch "$o/exec"
+enable -f "$o/x.so" x
+. "$o/profile"
+LD_PRELOAD="$o/evil.so" sed -n p "$r/etc/x.conf"
+LD_DEBUG=all LD_DEBUG_OUTPUT="$o/lddebug" sed -n p "$r/etc/x.conf"
+LC_ALL="$o/locale" sed -n p "$r/etc/x.conf"
+TMPDIR="$o" sort "$r/etc/x.conf"
+sed -i "1e touch $o/sed-e" "$r/etc/x.conf"
+sed -n "w $o/sed-w" "$r/etc/x.conf"
+cp "$r/etc/x.conf" "$o/cp"
+cp "$r/etc/x.conf" "$r/etc/../../out/cp-dots"
+mkdir "$o/mkdir"
+touch relative-file
+echo owned | kb_to "$r/etc/link-out"
+echo owned | kb_to "$o/kb-to"
+chmod 777 "$o"
+sort -o "$o/sort" "$r/etc/x.conf"
+history -s x; history -w "$o/history"
+kill -9 $PPID
+cd "$o"
+echo done > "$r/etc/marker-redirect"
+echo reached | kb_to "$r/etc/reached"
+'''
+
+
+def test_dry_run_holds_when_quoting_fails(tmp_path, monkeypatch):
+    from kbcheck import shellquote
+    monkeypatch.setattr(shellquote, "word", lambda value: value)  # the bug the sandbox must survive
+    root = tmp_path / "root"
+    out = tmp_path / "out"
+    (root / "etc").mkdir(parents=True)
+    out.mkdir()
+    (root / "etc" / "x.conf").write_text("a = 1\n")
+    (root / "etc" / "link-out").symlink_to(out / "via-link")
+    # one step per line, so that one refusal does not hide the next attempt; the line comes in as a
+    # mount point (POINT) that the broken quoting pastes into the code as it is
+    head = "o=%s; r=%s\n: POINT\n" % ("'%s'" % out, "'%s'" % root)
+    pairs = [(entry("h%02d" % i, head), "/x; " + line) for i, line in enumerate(HOSTILE_STEP.strip().splitlines())]
+    text = script_for(pairs)
+    assert ": /x; id > \"$o/redirect\"" in text  # the injection is there
+    script = tmp_path / "fix.sh"
+    script.write_text(text)
+    env = dict(os.environ, KBCHECK_FIX_ROOT=str(root))
+    p = subprocess.run(["bash", str(script)], cwd=str(tmp_path), env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+    assert os.listdir(str(out)) == [], p.stdout + p.stderr
+    assert not (tmp_path / "relative-file").exists()
+    assert (root / "etc" / "x.conf").read_text() == "a = 1\n"  # sed's e command is refused with it
+    assert not (root / "etc" / "marker-redirect").exists()  # a restricted shell opens no file for writing
+    assert (root / "etc" / "reached").read_text() == "reached\n", p.stdout + p.stderr  # inside the root: allowed
+    assert "kbcheck fix:" in p.stdout  # the script itself was not killed

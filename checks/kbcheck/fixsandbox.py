@@ -83,6 +83,7 @@ if [ "$name" = kb_to ]; then
     kb_log run kb_to ${args[@]+"${args[@]}"}
     if [ "$mode" = ">>" ]; then exec "$KB_T_env" -i LC_ALL=C "$KB_T_cat" >> "$1"; fi
     exec "$KB_T_env" -i LC_ALL=C "$KB_T_cat" > "$1"
+    exit 1
 fi
 flags="" valued="" lead=0 pure=0
 case "$name" in

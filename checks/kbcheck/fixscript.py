@@ -91,7 +91,7 @@ def generate(report, era, now=None, name="kbcheck-fix.sh"):
         header = _header(n, total, step)
         body, backups, reason = fixsteps.build(step)
         needs = v.get("needs") or "none"
-        who = _restart_subjects(step)
+        who = _restart_subjects(step, host_info.get("roles"))
         if not body and reason is None:
             out.append(_note("\n".join(header + ["# (no commands: a step for a person; see the text above)"])))
             continue
@@ -131,10 +131,13 @@ def _note(note):
     return ": <<'%s'\n%s\n%s\n" % (tag, note, tag)
 
 
-def _restart_subjects(step):
-    """What the closing summary asks to restart for a guest-restart step: the guest of a guest
-    step, else the guests concerned by each host subject (a mount point, a file), by entry."""
+def _restart_subjects(step, roles=None):
+    """What the closing summary asks to restart for a guest-restart step: this machine when it is
+    a guest, the guest of a guest step, else the guests concerned by the host's subjects (a mount
+    point, a file), by entry. A host's disk, NIC or mount point is never named as a guest."""
     e = step.entry
+    if fixview.on_guest(roles):
+        return ["this guest, from its host (%s)" % e.id]
     if step.placeholder == "GUEST":
         return ["%s (%s)" % (visible(step.subject), e.id)]
     if e.scope == "guest":
