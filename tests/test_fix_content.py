@@ -358,3 +358,19 @@ def test_summary_names_no_host_subject_as_a_guest():
     text, _, _ = fixscript.generate([(virtio, Result("fail", "e1000", subject="eth1"), 0.0)],
                                     {"hostname": "g", "roles": ["kvm_guest"]}, "sle12")
     assert "this guest, from its host (guest-virtio-drivers)" in text and "eth1 (" not in text
+
+
+def test_explain_show_fix_and_the_site_show_the_same_commands(kb, model):
+    """One rendering (kbcheck.fixview): explain and the site print a fix's commands line for line
+    as the entry has them; --show-fix fills the guest in as a quoted word."""
+    from kbgen import site
+    rc, out, _ = kb("explain", "nfs-image-mounts")
+    assert rc == 0
+    code = fix_of("nfs-image-mounts")["all"]["persistent"].rstrip()
+    assert code in out.replace("\n  ", "\n")
+    page = site.entry_page(model.by_id["nfs-image-mounts"], model)
+    page = page if isinstance(page, str) else page[1]
+    assert code.replace("\n", "\n    ") in page
+    root = os.path.join(EXAMPLES, "sle12-kvm-untuned")
+    rc, out, _ = kb("--root", root, "--id", "guest-memtune-limits", "--show-fix")
+    assert "virsh memtune --domain 'web02' --hard-limit -1" in out

@@ -69,7 +69,7 @@ def sections(v, subject=None, placeholder="GUEST", kind="guest"):
             code, why = filled(v[key].rstrip(), subject, placeholder, kind)
             if why and why not in notes:
                 notes.append(why)
-            out.append((key, label, shellquote.printable(code)))
+            out.append((key, label, "\n".join(shellquote.printable(line) for line in code.split("\n"))))
     return out, notes
 
 
