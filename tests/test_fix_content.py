@@ -215,10 +215,10 @@ def test_memtune_changes_the_definition_of_a_shut_off_guest(tmp_path, state, liv
 def test_a_virsh_change_saves_the_definition_first():
     from kbcheck import fixsteps
     from kbcheck.catalog import Entry
-    from kbcheck.results import Result
+    from kbcheck.results import Result, build
     e = Entry({"id": "guest-memtune-limits", "title": "t", "area": "swap", "section": "4.2", "covers": [],
                "tags": [], "severity": "high", "scope": "guest", "fix": fix_of("guest-memtune-limits")})
-    steps, _ = fixsteps.plan([(e, Result("fail", "x", subject="g1"), 0.0)], "sle12")
+    steps, _ = fixsteps.plan(build([(e, Result("fail", "x", subject="g1"), 0.0)], {}).results, "sle12")
     body, _, reason = fixsteps.build(steps[0])
     assert reason is None
     text = "\n".join(body)
@@ -346,17 +346,17 @@ def test_image_steps_check_the_guest_is_off_copy_first_and_never_run_by_themselv
 def test_summary_names_no_host_subject_as_a_guest():
     from kbcheck import fixscript
     from kbcheck.catalog import Entry
-    from kbcheck.results import Result
+    from kbcheck.results import Result, build
     nfs = Entry({"id": "nfs-image-mounts", "title": "t", "area": "storage", "section": "4.4", "covers": [],
                  "tags": [], "severity": "high", "scope": "host", "fix": fix_of("nfs-image-mounts")})
     virtio = Entry({"id": "guest-virtio-drivers", "title": "t", "area": "g", "section": "6.1", "covers": [],
                     "tags": [], "severity": "high", "scope": "host", "fix": fix_of("guest-virtio-drivers")})
-    text, _, _ = fixscript.generate([(nfs, Result("fail", "soft", subject="/var/lib/libvirt/images"), 0.0)],
-                                    {"hostname": "h", "roles": ["kvm_host"]}, "sle12")
+    text, _, _ = fixscript.generate(build([(nfs, Result("fail", "soft", subject="/var/lib/libvirt/images"), 0.0)],
+                                          {"hostname": "h", "roles": ["kvm_host"]}), "sle12")
     assert "the guests that use /var/lib/libvirt/images (nfs-image-mounts)" in text
     assert not re.search(r"Restart these guests[^\n]*: /var/lib/libvirt/images \(", text)
-    text, _, _ = fixscript.generate([(virtio, Result("fail", "e1000", subject="eth1"), 0.0)],
-                                    {"hostname": "g", "roles": ["kvm_guest"]}, "sle12")
+    text, _, _ = fixscript.generate(build([(virtio, Result("fail", "e1000", subject="eth1"), 0.0)],
+                                          {"hostname": "g", "roles": ["kvm_guest"]}), "sle12")
     assert "this guest, from its host (guest-virtio-drivers)" in text and "eth1 (" not in text
 
 

@@ -79,9 +79,9 @@ def _judge(entry, root, scenario):
         source.close()
 
 
-def _runnable(entry, results, era, roles):
+def _runnable(report, era, roles):
     from kbcheck import fixsteps
-    steps, _ = fixsteps.plan([(entry, r, 0.0) for r in results], era, roles)
+    steps, _ = fixsteps.plan(report.results, era, roles)
     for s in steps:
         body, _, reason = fixsteps.build(s)
         if body and reason is None:
@@ -93,6 +93,7 @@ def _runnable(entry, results, era, roles):
 def test_fix_converges_on_every_failing_scenario(model, catalog_data, entry_id, tmp_path):
     from kbcheck import fixscript
     from kbcheck.catalog import Entry
+    from kbcheck.results import build
     from kbgen import scenarios
     me = model.by_id[entry_id]
     entry = Entry(next(d for d in catalog_data["entries"] if d["id"] == entry_id))
@@ -100,13 +101,14 @@ def test_fix_converges_on_every_failing_scenario(model, catalog_data, entry_id, 
     for n, sc in enumerate(_failing_scenarios(me)):
         root = str(tmp_path / ("root%d" % n))
         os.makedirs(root)
-        scenarios.materialise(sc.get("host"), root, me)
+        scenarios.materialise(sc.get("host"), root, entry)
         host, before, info = _judge(entry, root, sc)
+        report = build([(entry, r, 0.0) for r in before], info)
         failed = set(r.subject for r in before if r.status == "fail")
-        if not failed or not _runnable(entry, before, host.era, host.roles):
+        if not failed or not _runnable(report, host.era, host.roles):
             continue
         ran += 1
-        text, _, _ = fixscript.generate([(entry, r, 0.0) for r in before], info, host.era)
+        text, _, _ = fixscript.generate(report, host.era)
         script = str(tmp_path / ("fix%d.sh" % n))
         with open(script, "w") as f:
             f.write(text)

@@ -134,10 +134,10 @@ def results_for(entries, values):
 
 def write(tmp, name, results, hostname, era, roles, location):
     from kbcheck import fixscript
-    from kbcheck.results import Result
+    from kbcheck.results import Result, build
     rs = [(e, Result("fail", msg, subject=subject), 0.0) for e, _, subject, msg in results]
-    text, _, _ = fixscript.generate(rs, {"hostname": hostname, "location": location, "source": "root",
-                                         "roles": roles}, era)
+    text, _, _ = fixscript.generate(build(rs, {"hostname": hostname, "location": location, "source": "root",
+                                               "roles": roles}), era)
     path = os.path.join(tmp, name)
     with open(path, "w") as f:
         f.write(text)
