@@ -45,8 +45,9 @@ def test_template_scenarios(tmodel):
 
 def test_templates_yield_manual_checks_and_fixes(tmodel):
     sw = tmodel.by_id["tpl-swappiness"]
-    assert sw["fix"]["all"]["runtime"] == "sysctl -w vm.swappiness=10"
-    assert "/etc/sysctl.d/90-kbcheck-tpl-swappiness.conf" in sw["fix"]["all"]["files"]
+    assert sw["fix"]["sle12"]["runtime"] == sw["fix"]["sle11"]["runtime"] == "sysctl -w vm.swappiness=10"
+    assert "/etc/sysctl.d/90-kbcheck-tpl-swappiness.conf" in sw["fix"]["sle12"]["files"]
+    assert sw["fix"]["sle11"]["files"] == ["/etc/sysctl.conf"]  # SLE 11's boot.sysctl reads no sysctl.d
     el = tmodel.by_id["tpl-elevator"]
     assert "menu.lst" in el["fix"]["sle11"]["persistent"] and "grub2-mkconfig" in el["fix"]["sle12"]["persistent"]
     assert el["fix"]["sle12"]["needs"] == "reboot"

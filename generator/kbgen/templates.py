@@ -1,6 +1,7 @@
 """Declarative probe templates. Each expands its params into the same three things an entry can
 write by hand: the probe code the runner executes, the manual check, and (where generic) the fix.
 The expanded code is what the site shows and what the catalog carries."""
+import re
 
 
 class TemplateError(Exception):
@@ -75,9 +76,16 @@ def sysctl(params, entry_id):
     fix = None
     if fv is not None:
         conf = "/etc/sysctl.d/90-kbcheck-%s.conf" % entry_id
-        fix = {"all": {"runtime": "sysctl -w %s=%s" % (key, fv),
-                       "persistent": "echo '%s = %s' > %s" % (key, fv, conf),
-                       "files": [conf], "needs": "none"}}
+        line = re.escape(key)
+        edit = "sed -i 's/^[[:space:]]*%s[[:space:]]*=.*/%s = %s/' /etc/sysctl.conf" % (line, key, fv)
+        # SLE 11's boot.sysctl applies /etc/sysctl.conf only; on SLE 12 it applies after sysctl.d
+        fix = {"sle11": {"runtime": "sysctl -w %s=%s" % (key, fv),
+                         "persistent": "if grep -q '^[[:space:]]*%s[[:space:]]*=' /etc/sysctl.conf; then\n  %s\n"
+                                       "else\n  echo '%s = %s' >> /etc/sysctl.conf\nfi\n" % (line, edit, key, fv),
+                         "files": ["/etc/sysctl.conf"], "needs": "none"},
+               "sle12": {"runtime": "sysctl -w %s=%s" % (key, fv),
+                         "persistent": "echo '%s = %s' > %s\n[ ! -f /etc/sysctl.conf ] || %s\n" % (key, fv, conf, edit),
+                         "files": [conf, "/etc/sysctl.conf"], "needs": "none"}}
     return code, manual, fix
 
 
