@@ -7,32 +7,41 @@ RANK = {"error": 5, "fail": 4, "warn": 3, "info": 2, "pass": 1, "skip": 0}
 
 
 class Result(object):
-    """One verdict: what a probe returns (status, message, subject: what it judged, facts), and,
-    once its run's Report is built (build), the entry it judges, the seconds that entry took
-    (shared by the entry's results), the evidence it rests on (a list; empty until the facts
-    layer records it) and the waiver that covers it (kbcheck.waivers.Waiver, None when none)."""
+    """One verdict: what a probe returns (status, message, subject: what it judged, facts,
+    covers), and, once its run's Report is built (build), the entry it judges, the seconds that
+    entry took (shared by the entry's results), the evidence it rests on (a list; empty until the
+    facts layer records it) and the waiver that covers it (kbcheck.waivers.Waiver, None when none).
 
-    __slots__ = ("status", "message", "subject", "facts", "entry", "seconds", "evidence", "waiver")
+    `covers` is None (the result judges every recommendation ID the entry covers) or the tuple of
+    IDs this result alone judges, where an entry reports one result per ID because the IDs have
+    thresholds of their own (cpu-overcommit: R4.5.1a, R4.5.1b); the runner checks that it is a
+    subset of the entry's covers."""
 
-    def __init__(self, status, message, subject=None, facts=None):
+    __slots__ = ("status", "message", "subject", "facts", "covers", "entry", "seconds", "evidence", "waiver")
+
+    def __init__(self, status, message, subject=None, facts=None, covers=None):
         if status not in STATUSES:
             raise ValueError("unknown status %r" % (status,))
         self.status = status
         self.message = str(message)
         self.subject = None if subject is None else str(subject)
         self.facts = facts
+        if isinstance(covers, str):
+            covers = (covers,)
+        self.covers = tuple(str(c) for c in covers) if covers else None
         self.entry = None
         self.seconds = 0.0
         self.evidence = []
         self.waiver = None
 
     def __repr__(self):
-        return "Result(%s, %r, subject=%r)" % (self.status, self.message, self.subject)
+        return "Result(%s, %r, subject=%r%s)" % (self.status, self.message, self.subject,
+                                                 ", covers=%r" % (self.covers,) if self.covers else "")
 
 
 def _maker(status):
-    def make(message, subject=None, **facts):
-        return Result(status, message, subject, facts or None)
+    def make(message, subject=None, covers=None, **facts):
+        return Result(status, message, subject, facts or None, covers)
     make.__name__ = status.upper()
     return make
 
@@ -111,3 +120,8 @@ def build(raw, host, kb_version=None, notices=(), run=None, waivers=None, ran_id
         from kbcheck import waivers as waivers_mod
         notices.extend(waivers_mod.apply(waivers, results, ran_ids, known_ids))
     return Report(host, results, notices, run, kb_version)
+
+
+def covers_of(entry, result):
+    """The recommendation IDs a result judges: its own subset, else every ID of its entry."""
+    return list(result.covers) if result.covers else list(entry.covers)

@@ -54,6 +54,16 @@ def _normalise(out, default_subject):
     return results
 
 
+def _own_covers(entry, results):
+    """A result that names its own covers (one result per recommendation ID) may only name IDs
+    its entry covers; anything else is the probe's error, reported as such."""
+    for i, r in enumerate(results):
+        if r.covers and not set(r.covers) <= set(entry.covers):
+            results[i] = Result("error", "the probe reports for %s, which %s does not cover (%s)" % (
+                ", ".join(sorted(set(r.covers) - set(entry.covers))), entry.id, ", ".join(entry.covers)), r.subject)
+    return results
+
+
 def _evidence_result(e, subject):
     if isinstance(e, NeedsRoot):
         return Result("skip", "needs root: cannot read %s" % e.path, subject)
@@ -68,7 +78,7 @@ def call_probe(entry, host, dom=None):
     except SyntaxError as e:
         return [Result("error", "probe does not compile: %s (%s line %s)" % (e.msg, entry.source_file, e.lineno), subject)]
     try:
-        return _normalise(fn(host, dom), subject)
+        return _own_covers(entry, _normalise(fn(host, dom), subject))
     except Evidence as e:
         return [_evidence_result(e, subject)]
     except KeyboardInterrupt:

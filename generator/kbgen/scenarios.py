@@ -214,33 +214,44 @@ def materialise(spec, root, entry=None):
 
 
 def expectations(expect):
-    """Normalise `expect` -> list of {'status', 'subject', 'message'}."""
+    """Normalise `expect` -> list of {'status', 'subject', 'message', 'covers'} (covers: a tuple of
+    recommendation IDs for an entry that reports one result per ID, else ())."""
     if isinstance(expect, str):
-        return [{"status": expect, "subject": None}]
+        return [{"status": expect, "subject": None, "covers": ()}]
     if isinstance(expect, dict):
         expect = [expect]
-    return [{"status": e["status"], "subject": e.get("subject"), "message": e.get("message")} for e in expect]
+    out = []
+    for e in expect:
+        covers = e.get("covers") or ()
+        out.append({"status": e["status"], "subject": e.get("subject"), "message": e.get("message"),
+                    "covers": (covers,) if isinstance(covers, str) else tuple(covers)})
+    return out
 
 
 def compare(expect, results):
-    """-> list of mismatch descriptions (empty when the results are what the scenario expects)."""
+    """-> list of mismatch descriptions (empty when the results are what the scenario expects).
+    Results are told apart by subject and, for one-result-per-ID entries, by the IDs they cover."""
     want = expectations(expect)
-    got = [(r.subject, r.status, r.message) for r in results]
+    got = [(r.subject, r.status, r.message, tuple(getattr(r, "covers", None) or ())) for r in results]
+
+    def key(subject, covers):
+        return "%s%s" % (subject or ("host" if covers else ""), (" (%s)" % ", ".join(covers)) if covers else "")
     problems = []
-    want_subjects = sorted((w["subject"] or "") for w in want)
-    got_subjects = sorted((s or "") for s, _, _ in got)
-    if want_subjects != got_subjects:
+    want_keys = sorted(key(w["subject"], w["covers"]) for w in want)
+    got_keys = sorted(key(s, c) for s, _, _, c in got)
+    if want_keys != got_keys:
         problems.append("expected results for %s, got results for %s" % (
-            [w["subject"] for w in want], [s for s, _, _ in got]))
+            [key(w["subject"], w["covers"]) or None for w in want], [key(s, c) or None for s, _, _, c in got]))
     for w in want:
-        matches = [g for g in got if (g[0] or None) == (w["subject"] or None)]
+        matches = [g for g in got if (g[0] or None) == (w["subject"] or None) and g[3] == w["covers"]]
         if not matches:
             continue
-        s, status, msg = matches[0]
+        s, status, msg, _ = matches[0]
+        where = key(w["subject"], w["covers"]) or "host"
         if status != w["status"]:
-            problems.append("%s: expected %s, got %s (%s)" % (w["subject"] or "host", w["status"], status, msg))
+            problems.append("%s: expected %s, got %s (%s)" % (where, w["status"], status, msg))
         elif w.get("message") and w["message"] not in msg:
-            problems.append("%s: message %r does not contain %r" % (w["subject"] or "host", msg, w["message"]))
+            problems.append("%s: message %r does not contain %r" % (where, msg, w["message"]))
     return problems
 
 

@@ -7,7 +7,7 @@ could not be judged.
 """
 from html import escape
 
-from kbcheck.fleet.merge import MARKERS, ORDER, entry_url
+from kbcheck.fleet.merge import MARKERS, ORDER, entry_key, entry_url
 
 PROBLEMS = ("fail", "error", "warn")
 LISTED_AS_LINKS = ("fail", "error", "warn")
@@ -139,7 +139,7 @@ def _entry(e, hosts_idx, site_url):
     out = ['<details class="item entry" id="entry-%s" data-s="%s" data-p="%d"><summary>%s'
            '<span class="covers">%s</span> <span class="eid">%s</span> <span class="title">%s</span>'
            '<span class="cnt">%s</span></summary><div class="body">' % (
-               _e(e.id), _e(search), 1 if problem else 0, _bar(counts, total), _e(", ".join(e.covers)),
+               _e(e.anchor), _e(search), 1 if problem else 0, _bar(counts, total), _e(", ".join(e.covers)),
                _e(e.id), _e(e.title), _e(cnt))]
     out.append('<p><a class="site" href="%s">The entry on the site</a> <span class="muted">&middot; section %s '
                '&middot; severity %s &middot; tags: %s</span></p><dl class="by">' % (
@@ -158,7 +158,7 @@ def _entry(e, hosts_idx, site_url):
     return "".join(out)
 
 
-def _host(h, i):
+def _host(h, i, anchors=None):
     s = h.summary
     problem = bool(s.get("fail") or s.get("error") or s.get("warn") or h.other_kb)
     roles = ", ".join(h.info.get("roles") or [])
@@ -179,7 +179,8 @@ def _host(h, i):
         for st, r in h.problems:
             out.append('<tr><td class="st s-%s">%s</td><td><a href="#entry-%s">%s</a> <span class="covers">%s</span>'
                        '</td><td>%s</td><td>%s</td></tr>' % (
-                           st, st, _e(r["id"]), _e(r["id"]), _e(", ".join(r.get("covers") or [])),
+                           st, st, _e((anchors or {}).get(entry_key(r), r["id"])), _e(r["id"]),
+                           _e(", ".join(r.get("covers") or [])),
                            _e(r.get("subject") or ""), _e(r.get("message"))))
         out.append("</table>")
     else:
@@ -231,7 +232,7 @@ def render(fleet, site_url=None, generated=None, title=None):
     judged = fleet.judged
     out.append('<section id="hosts" data-list="hosts"><h2>Hosts (%d judged)</h2>' % len(judged))
     for h in judged:
-        out.append(_host(h, hosts_idx[h.name]))
+        out.append(_host(h, hosts_idx[h.name], fleet.anchors))
     out.append('<p class="none empty" hidden>No host matches the filter.</p></section>')
     rest = [h for h in fleet.hosts if not h.judged]
     if rest:

@@ -39,7 +39,7 @@ class HostReport(object):
         self.kb_version = None
         self.kbcheck = None
         self.summary = {}
-        self.worst = {}       # entry id -> worst status on this host
+        self.worst = {}       # (entry id, covers) -> worst status on this host
         self.problems = []    # (status, result dict) for fail / error / warn, worst first
         self.other_kb = False
 
@@ -72,6 +72,7 @@ class Fleet(object):
         self.kb_versions = {}  # version -> [host names]
         self.kb_version = None  # the version most hosts ran
         self.skipped = []      # file names that are merged reports, not hosts
+        self.anchors = {}      # (entry id, covers) -> the merged entry's anchor (html)
 
     def by_state(self, state):
         return [h for h in self.hosts if h.state == state]
@@ -104,12 +105,21 @@ class Fleet(object):
         return c
 
 
+def entry_key(r):
+    """Results merge per entry and per the recommendation IDs they judge: an entry that reports
+    one result per ID (cpu-overcommit: R4.5.1a, R4.5.1b) is merged once per ID."""
+    covers = r.get("covers")
+    return (r["id"], tuple(c for c in covers if isinstance(c, str)) if isinstance(covers, list) else ())
+
+
 class FleetEntry(object):
     """One entry across the fleet: the hosts by the entry's worst status on each (made from the
     hosts' result dicts; not a kbcheck.catalog.Entry)."""
 
     def __init__(self, r):
         self.id = r["id"]
+        self.key = entry_key(r)
+        self.anchor = self.id
         self.title = r.get("title") or self.id
         self.covers = list(r.get("covers") or [])
         self.section = r.get("section") or ""
@@ -127,7 +137,7 @@ class FleetEntry(object):
 
     def sort_key(self):
         return (-self.count("fail"), -self.count("error"), -self.count("warn"),
-                SEVERITY_RANK.get(self.severity, 9), self.id)
+                SEVERITY_RANK.get(self.severity, 9), self.id, self.covers)
 
     def label(self):
         return ("%s %s" % (",".join(self.covers), self.id)) if self.covers else self.id
@@ -246,7 +256,7 @@ def merge(directory, exclude=(), areas=None):
         worst = h.worst
         results = h.doc["results"]
         for r in results:
-            eid = r["id"]
+            eid = entry_key(r)
             if eid not in entries:
                 entries[eid] = FleetEntry(r)
             st = "waived" if r.get("waived") else r["status"]
@@ -263,6 +273,12 @@ def merge(directory, exclude=(), areas=None):
         for e in entries.values():
             e.area = areas.get(e.id)
     fleet.entries = sorted(entries.values(), key=lambda e: e.sort_key())
+    taken = set()
+    for e in fleet.entries:
+        if e.id in taken:  # the same entry again, for other IDs: an anchor of its own
+            e.anchor = "%s-%s" % (e.id, "-".join(e.covers).replace(".", "_"))
+        taken.add(e.id)
+        fleet.anchors[e.key] = e.anchor
     if fleet.kb_versions:
         ranked = sorted(fleet.kb_versions.items(), key=lambda kv: (-len(kv[1]), kv[0] == "unknown", kv[0]))
         fleet.kb_version = ranked[0][0]

@@ -5,14 +5,16 @@ import json
 from json.encoder import encode_basestring_ascii
 
 from kbcheck import __version__
+from kbcheck.results import covers_of
 
 SCHEMA = 1
 
 
 def result_dict(r):
-    """One result (a kbcheck.results.Result of the report) as the document carries it."""
+    """One result (a kbcheck.results.Result of the report) as the document carries it: its covers
+    are the IDs it judges (covers_of)."""
     e = r.entry
-    d = {"id": e.id, "title": e.title, "covers": list(e.covers), "section": e.section,
+    d = {"id": e.id, "title": e.title, "covers": covers_of(e, r), "section": e.section,
          "tags": list(e.tags), "severity": e.severity, "status": r.status,
          "subject": r.subject, "message": r.message, "waived": r.waiver is not None}
     if r.waiver is not None:
@@ -61,6 +63,9 @@ def _render(report):
                                                  "section": e.section, "tags": list(e.tags),
                                                  "severity": e.severity})[:-1] + ", "
         w = r.waiver
+        if r.covers:  # a result for some of the entry's IDs only: its own head
+            head = "    " + dumps({"id": e.id, "title": e.title, "covers": list(r.covers), "section": e.section,
+                                   "tags": list(e.tags), "severity": e.severity})[:-1] + ", "
         status, subject, message = r.status, r.subject, r.message
         if w is None and type(status) is str and type(message) is str and (subject is None or type(subject) is str):
             # the same text as dumps() of the dict below, without its per-call set-up

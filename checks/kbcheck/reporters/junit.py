@@ -1,6 +1,7 @@
 """JUnit XML (`--format junit`): one testcase per result, for CI dashboards.
 
-classname is the entry id, name the subject (or "host" for a host-wide result). fail becomes a
+classname is the entry id, name the subject (or "host" for a host-wide result), followed by the
+recommendation IDs in parentheses when the entry reports one result per ID. fail becomes a
 <failure>, error an <error>, skip and waived results a <skipped> (a waived one says its real
 status and the waiver's reason); warn and info pass, with their message in <system-out>. The
 output validates against the Jenkins xUnit plugin's junit-10.xsd (tests/data/junit-10.xsd)."""
@@ -9,6 +10,7 @@ import time
 from xml.sax.saxutils import escape, quoteattr
 
 from kbcheck import __version__
+from kbcheck.results import covers_of
 
 # characters XML 1.0 cannot carry at all
 _BAD_XML = re.compile(u"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -39,11 +41,12 @@ def render(report, options=None):
         e, w, dt = r.entry, r.waiver, r.seconds
         kind = "skipped" if w is not None else {"fail": "failure", "error": "error", "skip": "skipped"}.get(r.status)
         counts[kind] = counts.get(kind, 0) + 1
-        head = "  <testcase%s%s%s>" % (_attr("classname", e.id), _attr("name", r.subject or "host"),
+        name = (r.subject or "host") + ((" (%s)" % ", ".join(r.covers)) if r.covers else "")
+        head = "  <testcase%s%s%s>" % (_attr("classname", e.id), _attr("name", name),
                                        _attr("time", "%.6f" % (dt / max(1, per_entry[e.id]))))
         body = []
         detail = "%s\nseverity %s; guide section %s; covers %s" % (
-            e.title, e.severity, e.section or "-", ", ".join(e.covers) or "-")
+            e.title, e.severity, e.section or "-", ", ".join(covers_of(e, r)) or "-")
         if w is not None:
             msg = "waived until %s: %s (real status %s: %s)" % (w.expires.isoformat(), w.reason, r.status, r.message)
             body.append("    <skipped%s%s>%s</skipped>" % (_attr("type", "waived"), _attr("message", msg), _text(detail)))

@@ -1,14 +1,15 @@
 """Prometheus text exposition format (`--format prometheus`), for node_exporter's textfile
 collector: write it with `--output /var/lib/node_exporter/textfile/kbcheck.prom` (atomic).
 
-Series: kbcheck_result{id,subject,severity,status,waived} 1 for every result (subject "" for a
-host-wide result; status is the real status, waived="true" when a waiver covers it),
+Series: kbcheck_result{id,subject,covers,severity,status,waived} 1 for every result (subject "" for a
+host-wide result; covers the recommendation IDs the result judges, comma-separated; status is the real status, waived="true" when a waiver covers it),
 kbcheck_results{status} per status (waived results are counted under status="waived" only, as in
 the JSON summary), kbcheck_info{...} 1 with versions and the judged host, kbcheck_entries,
 kbcheck_run_duration_seconds and kbcheck_last_run_timestamp_seconds."""
 import time
 
 from kbcheck import __version__
+from kbcheck.results import covers_of
 
 STATUSES = ("pass", "fail", "warn", "info", "skip", "error", "waived")
 
@@ -48,13 +49,15 @@ def render(report, options=None):
     rows = []
     for r in results:
         e = r.entry
-        key = (e.id, r.subject or "")
-        if key in seen:  # one series per entry and subject: keep the first (worst-case rare)
+        covers = ",".join(covers_of(e, r))
+        key = (e.id, r.subject or "", covers)
+        if key in seen:  # one series per entry, subject and IDs: keep the first (worst-case rare)
             continue
         seen.add(key)
-        rows.append(([("id", e.id), ("subject", r.subject or ""), ("severity", e.severity),
+        rows.append(([("id", e.id), ("subject", r.subject or ""), ("covers", covers), ("severity", e.severity),
                       ("status", r.status), ("waived", "true" if r.waiver is not None else "false")], 1))
-    metric("kbcheck_result", "One series per kbcheck result (entry id and subject); the status label is the "
+    metric("kbcheck_result", "One series per kbcheck result (entry id, subject and the recommendation IDs it "
+           "judges); the status label is the "
            "real status, waived=\"true\" when a waiver covers it. Value always 1.", rows)
     metric("kbcheck_results", "Results of the last run per status; waived results count only under status=\"waived\".",
            [([("status", s)], summary.get(s, 0)) for s in STATUSES])

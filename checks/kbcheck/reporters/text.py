@@ -77,7 +77,7 @@ def _render(report, options):
         out.append(area.upper())
         rows.sort(key=lambda row: (row[2] is not None, -RANK[row[1].status], row[0].id, row[1].subject or ""))
         for e, r, w in rows:
-            subj = (" [%s]" % r.subject) if r.subject else ""
+            subj = ((" (%s)" % ", ".join(r.covers)) if r.covers else "") + ((" [%s]" % r.subject) if r.subject else "")
             if w is not None:
                 tag = _paint("WAIVED", "waived", color)
                 out.append("  %s %s%s: (%s) %s" % (tag, e.id, subj, r.status, r.message))
