@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbcheck.errors import ParseError
-from kbcheck.parsers import capabilities, dmidecode, domain, grub, kernel, osrelease, virsh, xmlsafe
+from kbcheck.parsers import capabilities, dmidecode, domain, grub, hwrng, kernel, osrelease, ps, systemd, tuned, udev, virsh, xmlsafe
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -36,6 +36,9 @@ TEXT_PARSERS = {
     "domain": domain.parse, "capabilities": capabilities.parse, "xmlsafe": xmlsafe.parse,
     "machine_family": capabilities.machine_family, "machine_version": capabilities.machine_version,
     "virsh.list_states": virsh.list_states,
+    "udev": udev.parse, "tuned.profile": tuned.profile, "tuned.main_conf": tuned.main_conf,
+    "list_unit_files": systemd.list_unit_files, "ps": ps.ps, "ps.cmdline": ps.cmdline,
+    "ps.status_uid": ps.status_uid, "passwd": ps.passwd, "hwrng": hwrng.state,
 }
 TEXT_PARSERS.update(("dmidecode.%s" % name, lambda text, name=name: dmidecode.value(text, name))
                     for name in dmidecode.FIELDS)
@@ -144,3 +147,30 @@ except ImportError:  # pragma: no cover - the image header parser is another eng
 @given(st.one_of(st.binary(max_size=600), st.binary(max_size=200).map(lambda b: b"QFI\xfb" + b)))
 def test_image_header_bytes(data):
     _ok(image.header, data)
+
+
+# -- udev: rules built from real keys, played against a disk -------------------------------------
+UDEV_KEY = st.sampled_from(['ACTION!="add"', 'SUBSYSTEM=="block"', 'KERNEL=="sd*[!0-9]|vd*"', 'ENV{DEVTYPE}=="disk"',
+                            'ATTR{queue/rotational}=="1"', 'ATTR{queue/scheduler}="bfq"', 'ATTR{queue/scheduler}="$env{x}"',
+                            'TEST=="%S%p/mq/1"', 'IMPORT{cmdline}="elevator"', 'ENV{elevator}!=""', 'GOTO="end"',
+                            'LABEL="end"', 'PROGRAM=="/bin/true"', 'ENV{x}="mq-deadline"', 'ATTRS{vendor}=="ATA"',
+                            'IMPORT{builtin}="path_id"', 'ENV{ID_BUS}=="ata"', '%E{', '"', 'KERNEL=="[', ','])
+
+
+@SETTINGS
+@given(st.lists(st.lists(UDEV_KEY, min_size=1, max_size=6).map(", ".join), max_size=12),
+       st.dictionaries(st.sampled_from(["queue/scheduler", "queue/rotational", "queue/zoned"]),
+                       st.sampled_from(["1", "0", "none", "[none] mq-deadline", ""])),
+       st.one_of(st.none(), st.dictionaries(st.sampled_from(["elevator", "quiet"]), st.one_of(st.none(), word))))
+def test_udev_rules_played_against_a_disk(lines, attrs, cmdline):
+    try:
+        rules = udev.parse("\n".join(lines))
+    except ParseError:
+        return
+    dev = {"kernel": "sda", "devpath": "/block/sda", "action": "add", "sysattr": attrs.get,
+           "exists": lambda p: None if p.endswith("/1") else p.endswith("/mq")}
+    out = udev.apply([("/etc/udev/rules.d/60-x.rules", rules)], dev, cmdline, {"DEVTYPE": "disk"})
+    assert isinstance(out, list)
+    for a in out:
+        assert set(a) == {"attr", "value", "where", "condition"}
+        assert a["value"] is None or isinstance(a["value"], str)

@@ -64,3 +64,20 @@ def menu_lst(text):
             cur["linux"] = parts[0] if parts else ""
             cur["args"] = cmdline(parts[1] if len(parts) > 1 else "")
     return {"default": default, "entries": entries}
+
+
+def linux_line(variables, xen_dom0=False):
+    """The parameters grub2-mkconfig gives the Linux kernel, from /etc/default/grub's variables ->
+    (text, [variable names used]). Normal entries (10_linux) get GRUB_CMDLINE_LINUX and
+    GRUB_CMDLINE_LINUX_DEFAULT; the Domain-0 kernel of a Xen entry (20_linux_xen) gets
+    GRUB_CMDLINE_LINUX_XEN_REPLACE and GRUB_CMDLINE_LINUX_XEN_REPLACE_DEFAULT instead of them
+    where those are set (non-empty), as SLE 12's and upstream GRUB's 20_linux_xen do."""
+    names = []
+    for base in ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"):
+        name = base
+        if xen_dom0:
+            replace = base.replace("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_XEN_REPLACE")
+            if variables.get(replace, "").strip():
+                name = replace
+        names.append(name)
+    return " ".join(variables.get(n, "") for n in names).strip(), names

@@ -1,0 +1,67 @@
+"""Process lists: `ps -ef` / `ps aux` style output (what a sosreport or supportconfig keeps) and
+the pieces of /proc/PID the facts layer reads (cmdline, status), plus /etc/passwd for user names.
+
+ps output is column text: the header names the columns, and the last one (CMD, COMMAND, ARGS)
+runs to the end of the line. Arguments are split at white space, which loses quoting: good
+enough to recognise programs and options, not to rebuild a command line."""
+import re
+
+from kbcheck.errors import ParseError
+
+_LAST = ("CMD", "COMMAND", "ARGS")
+MAX_LINES = 200000
+
+
+def ps(text):
+    """-> [{'pid': int, 'user': str or None, 'args': [str], 'kernel': bool}]"""
+    if not isinstance(text, str):
+        raise ParseError("a process list must be text")
+    lines = [l for l in text.splitlines() if l.strip()]
+    if not lines:
+        raise ParseError("empty process list")
+    if len(lines) > MAX_LINES:
+        raise ParseError("more than %d lines: not a process list" % MAX_LINES)
+    head = lines[0].split()
+    if not head or head[-1] not in _LAST or "PID" not in head:
+        raise ParseError("no ps header with PID and CMD/COMMAND columns: %r" % lines[0][:60])
+    pid_at = head.index("PID")
+    user_at = head.index("UID") if "UID" in head else (head.index("USER") if "USER" in head else None)
+    fixed = len(head) - 1
+    out = []
+    for n, line in enumerate(lines[1:], 2):
+        f = line.split(None, fixed)
+        if len(f) < fixed + 1 or not f[pid_at].isdigit():
+            raise ParseError("line %d: expected %d columns and a PID, got %r" % (n, fixed + 1, line[:60]))
+        cmd = f[fixed].strip()
+        kernel = bool(re.match(r"^\[[^\]]*\]$", cmd))
+        out.append({"pid": int(f[pid_at]), "user": f[user_at] if user_at is not None else None,
+                    "args": [] if kernel else cmd.split(), "comm": cmd.strip("[]") if kernel else None,
+                    "kernel": kernel})
+    return out
+
+
+def cmdline(raw):
+    """/proc/PID/cmdline (NUL-separated) -> [args]; a kernel thread has none."""
+    if not isinstance(raw, str):
+        raise ParseError("cmdline must be text")
+    return [a for a in raw.split("\0") if a]
+
+
+def status_uid(text):
+    """/proc/PID/status -> the real uid (int), or None when the file names none."""
+    if not isinstance(text, str):
+        raise ParseError("status must be text")
+    m = re.search(r"^Uid:\s+(\d+)", text, re.M)
+    return int(m.group(1)) if m else None
+
+
+def passwd(text):
+    """/etc/passwd -> {uid: name}; lines that are not NAME:X:UID:... are left out."""
+    if not isinstance(text, str):
+        raise ParseError("passwd must be text")
+    out = {}
+    for line in text.splitlines():
+        f = line.split(":")
+        if len(f) >= 3 and f[0] and f[2].isdigit():
+            out.setdefault(int(f[2]), f[0])
+    return out
