@@ -10,7 +10,22 @@ ROLE_AXES = {"kvm_host": ("kvm", "host"), "xen_dom0": ("xen", "host"), "kvm_gues
              "xen_guest": ("xen", "guest"), "container_host": ("containers", "host")}
 
 _CONTAINER_UNITS = ("docker.service", "containerd.service", "podman.service", "lxc.service",
-                    "libvirt-lxc.service", "docker.socket", "podman.socket")
+                    "libvirt-lxc.service", "docker.socket", "podman.socket", "crio.service", "cri-o.service")
+_CONTAINER_SOCKETS = ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock",
+                      "/run/crio/crio.sock", "/var/run/crio/crio.sock", "/run/containerd/containerd.sock")
+_QEMU = ("qemu-system-", "qemu-kvm")
+
+
+def qemu_processes(host):
+    """The running QEMU system emulators (process dicts of host.processes), [] when none or when
+    no process list is at hand."""
+    procs = _safe(lambda: host.processes) or []
+    out = []
+    for p in procs:
+        prog = (p.get("args") or [""])[0].rsplit("/", 1)[-1]
+        if prog.startswith(_QEMU[0]) or prog == _QEMU[1]:
+            out.append(p)
+    return out
 
 
 def _safe(fn, default=None):
@@ -44,9 +59,13 @@ def roles(host):
     dev_kvm = _safe(lambda: host.exists("/dev/kvm"), False)
     qemu_defs = bool(_safe(lambda: host.listdir("/etc/libvirt/qemu"), []))
     libvirt = _safe(lambda: host.exists("/etc/libvirt/libvirtd.conf") or host.exists("/etc/libvirt/qemu.conf"), False)
+    qemu_driver = _safe(lambda: host.exists("/etc/libvirt/qemu.conf") or host.exists("/etc/libvirt/virtqemud.conf"), False)
     if "xen_dom0" not in found:
-        if kvm_mod:
-            found["kvm_host"] = "kvm module loaded"
+        # kvm_intel/kvm_amd load by themselves on every CPU with VT-x/AMD-V: the module alone is
+        # no KVM host. It takes guests, a QEMU process or libvirt's QEMU driver beside it.
+        if kvm_mod and (qemu_defs or qemu_driver or qemu_processes(host)):
+            found["kvm_host"] = "kvm module loaded, with %s" % (
+                "QEMU/KVM guest definitions" if qemu_defs else "libvirt's QEMU driver" if qemu_driver else "QEMU running")
         elif dev_kvm and libvirt:
             found["kvm_host"] = "/dev/kvm and libvirt present"
         elif qemu_defs and mods is None:
@@ -61,14 +80,12 @@ def roles(host):
             found["kvm_guest"] = "hypervisor CPU flag and DMI '%s %s'" % (vendor, pname)
         elif "hypervisor" in flags and not vendor and not pname:
             unsure.append("hypervisor CPU flag set but no DMI data: which hypervisor is unknown")
-    for d in ("/etc/systemd/system/multi-user.target.wants", "/etc/systemd/system/sockets.target.wants"):
-        units = _safe(lambda d=d: host.listdir(d), []) or []
-        hit = [u for u in units if u in _CONTAINER_UNITS]
-        if hit:
-            found["container_host"] = "%s enabled" % hit[0]
-            break
+    units = _safe(lambda: host.systemd_units)
+    hit = sorted(u for u in (units["enabled"] if units else {}) if u in _CONTAINER_UNITS)
+    if hit:
+        found["container_host"] = "%s enabled" % hit[0]
     else:
-        for p in ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock"):
+        for p in _CONTAINER_SOCKETS:
             if _safe(lambda p=p: host.exists(p), False):
                 found["container_host"] = "%s present" % p
                 break
@@ -84,6 +101,12 @@ def summary(host):
     topo = _safe(lambda: host.topology)
     mi = _safe(lambda: host.meminfo) or {}
     unsure = list(det["unsure"])
+    if host.assume.get("role"):  # declared: detection's doubt about the role is settled
+        unsure = [u for u in unsure if "--assume role=" not in u and "KVM host inferred" not in u]
+    if host.product in ("other", "suse-other", "unknown") and not host.assume.get("product"):
+        what = ("%s is not SUSE Linux Enterprise" % info["name"]) if info.get("name") else \
+            "the product is unknown (no /etc/os-release or /etc/SuSE-release)"
+        unsure.append("%s: judged by the SLE 12 rules of the guide (declare --assume product=... to choose)" % what)
     try:
         nodes = host.numa_nodes
         # no node directory on a host or tree that has CPU data: a kernel without NUMA, one node

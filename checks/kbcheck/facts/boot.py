@@ -31,7 +31,7 @@ class BootFacts(object):
         g = self.default_grub
         if g is None:
             return None, "no /etc/default/grub"
-        line = (g.get("GRUB_CMDLINE_LINUX", "") + " " + g.get("GRUB_CMDLINE_LINUX_DEFAULT", "")).strip()
+        line, _ = grub.linux_line(g, "xen_dom0" in self.roles)  # a Domain-0: its Xen entry's kernel line
         return kernel.cmdline(line), "/etc/default/grub"
 
     @cached

@@ -125,8 +125,36 @@ class Reads(object):
 
     def command(self, name):
         return self.source.command(name)
+
     def require(self, value, what):
         """Raise NotCollected when a needed fact is missing (for probes that cannot judge without it)."""
         if value is None:
             raise NotCollected(what, "not available on this host or in this archive")
         return value
+
+    # -- helpers of the facts built on these reads ----------------------------------------
+    def missing(self, path, kernel_text, always=False):
+        """Why `path` is absent: kernel_text ("this kernel has no KSM") when the host itself lacks it
+        (a live host, or a copy holding other entries of the parent directory); NotCollected when the
+        copy does not hold that part of /sys or /proc at all. always: every Linux host has the path
+        (/sys/block, /proc/swaps), so only a live host can lack it."""
+        parent = path.rstrip("/").rsplit("/", 1)[0] or "/"
+        if getattr(self.source, "live", False) or (not always and self.listdir(parent)):
+            return kernel_text
+        raise NotCollected(path, "not in this copy" if always else "not in this copy (it holds no %s)" % parent)
+
+    def _by_name(self, dirs, suffix):
+        """[(name, path)] of the files ending in suffix, the first directory winning per name, sorted."""
+        found = {}
+        for d in dirs:
+            for n in self.listdir(d):
+                if n.endswith(suffix) and n not in found:
+                    found[n] = d + "/" + n
+        return [(n, found[n]) for n in sorted(found)]
+
+    def _optional_text(self, path):
+        """read(path), or None when absent or never collected."""
+        try:
+            return self.read(path)
+        except NotCollected:
+            return None

@@ -65,3 +65,37 @@ def passwd(text):
         if len(f) >= 3 and f[0] and f[2].isdigit():
             out.setdefault(int(f[2]), f[0])
     return out
+
+
+_QEMU_PROGRAMS = ("qemu-kvm", "qemu-dm", "kvm")
+# libguestfs talks to its appliance over a virtio-serial port of this name, whichever backend
+# (direct or libvirt) starts it (libguestfs lib/launch-direct.c, lib/launch-libvirt.c).
+_GUESTFS_PORT = "org.libguestfs.channel.0"
+# libvirt's per-user instance (qemu:///session) keeps its guests' state under the user's
+# $XDG_CONFIG_HOME/libvirt/qemu and $XDG_RUNTIME_DIR/libvirt/qemu; the system instance under
+# /var/lib/libvirt/qemu and /run/libvirt/qemu.
+_SESSION = re.compile(r"/\.config/libvirt/qemu/|/\.cache/libvirt/qemu/|/run/user/\d+/libvirt/qemu/")
+
+
+def qemu(args):
+    """A process's argument list -> None when it is no QEMU system emulator, else
+    {'program', 'name' (from -name, None without), 'libguestfs': bool, 'xen': bool (a Xen device
+    model), 'session': bool (state under a user's libvirt session directories)}."""
+    if not isinstance(args, (list, tuple)) or not all(isinstance(a, str) for a in args):
+        raise ParseError("a process's arguments must be a list of text")
+    if not args:
+        return None
+    prog = args[0].rsplit("/", 1)[-1]
+    if not (prog.startswith("qemu-system-") or prog in _QEMU_PROGRAMS):
+        return None
+    name = None
+    for i, a in enumerate(args[:-1]):
+        if a == "-name":
+            v = args[i + 1]
+            m = re.search(r"(?:^|,)guest=([^,]+)", v)
+            name = m.group(1) if m else (v.split(",")[0] or None)
+            break
+    return {"program": prog, "name": name,
+            "libguestfs": any(_GUESTFS_PORT in a for a in args),
+            "xen": any(a in ("-xen-domid", "-xen-attach") for a in args) or prog == "qemu-dm",
+            "session": any(_SESSION.search(a) for a in args)}
