@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbcheck.errors import ParseError
-from kbcheck.parsers import capabilities, dmidecode, domain, grub, hwrng, kernel, osrelease, ps, systemd, tuned, udev, virsh, xmlsafe
+from kbcheck.parsers import capabilities, dmidecode, domain, grub, hwrng, kernel, osrelease, ps, systemd, tuned, udev, virsh, xen, xmlsafe
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -38,7 +38,7 @@ TEXT_PARSERS = {
     "virsh.list_states": virsh.list_states,
     "udev": udev.parse, "tuned.profile": tuned.profile, "tuned.main_conf": tuned.main_conf,
     "list_unit_files": systemd.list_unit_files, "ps": ps.ps, "ps.cmdline": ps.cmdline,
-    "ps.status_uid": ps.status_uid, "passwd": ps.passwd, "hwrng": hwrng.state,
+    "ps.status_uid": ps.status_uid, "passwd": ps.passwd, "hwrng": hwrng.state, "xl_info": xen.xl_info,
 }
 TEXT_PARSERS.update(("dmidecode.%s" % name, lambda text, name=name: dmidecode.value(text, name))
                     for name in dmidecode.FIELDS)

@@ -12,7 +12,8 @@ KEYS = {
     "os": "hvm | xen | linux | exe (default hvm; xen/linux: Xen PV)", "arch": "default x86_64",
     "machine": "default pc-i440fx-2.11 (KVM) / xenfv (Xen HVM)", "emulator": "default by type",
     "loader": "Xen HVM loader", "bootloader": "Xen PV bootloader (pygrub)",
-    "vcpus": "default 2", "cpuset": "vcpu cpuset attribute", "memory": "e.g. 2G (default 2G)",
+    "vcpus": "default 2", "current_vcpus": "vCPUs at start when fewer than vcpus (hot-plug)",
+    "cpuset": "vcpu cpuset attribute", "memory": "e.g. 2G (default 2G)",
     "max_memory": "e.g. 16G: <maxMemory slots='16'>", "cpu": "host-passthrough | host-model | a model name | none",
     "numa_cells": "[{cpus: '0-1', memory: 2G}]", "numatune": "{mode: strict, nodeset: '0'}",
     "vcpupin": "{0: '0', 1: '1'}", "hugepages": "true | '2M' | '1G'", "nosharepages": "bool",
@@ -89,6 +90,8 @@ def expand(g):
             a.append("    <swap_hard_limit unit='KiB'>%d</swap_hard_limit>" % _size(g["swap_hard_limit"], "0"))
         a.append("  </memtune>")
     cs = (" cpuset=%s" % quoteattr(str(g["cpuset"]))) if g.get("cpuset") else ""
+    if g.get("current_vcpus"):
+        cs += " current='%d'" % int(g["current_vcpus"])
     a.append("  <vcpu placement='static'%s>%d</vcpu>" % (cs, vcpus))
     if g.get("vcpupin"):
         a.append("  <cputune>")
