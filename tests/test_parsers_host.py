@@ -139,6 +139,39 @@ def test_ps_aux_and_proc_pieces():
         ps.ps("PID TTY\n1 ?\n")
 
 
+# A libguestfs appliance as the direct backend starts it (guestfish -v output of libguestfs 1.4x),
+# a guest of libvirt's system instance (libvirt's qemuxmlconfdata form), one of a user's
+# qemu:///session and a Xen HVM device model.
+GUESTFS = ("/usr/bin/qemu-kvm -global virtio-blk-pci.scsi=off -no-user-config -nodefaults -display none "
+           "-machine accel=kvm:tcg -cpu host -m 1280 -no-reboot -rtc driftfix=slew "
+           "-kernel /var/tmp/.guestfs-0/appliance.d/kernel -initrd /var/tmp/.guestfs-0/appliance.d/initrd "
+           "-device virtio-scsi-pci,id=scsi -drive file=/var/tmp/.guestfs-0/appliance.d/root,snapshot=on,"
+           "id=appliance,cache=unsafe,if=none,format=raw -device scsi-hd,drive=appliance -device virtio-serial-pci "
+           "-serial stdio -chardev socket,path=/tmp/libguestfsLW2Ybm/guestfsd.sock,id=channel0 "
+           "-device virtserialport,chardev=channel0,name=org.libguestfs.channel.0 -append panic=1")
+SYSTEM = ("/usr/bin/qemu-system-x86_64 -name guest=QEMUGuest1,debug-threads=on -S -object "
+          "{\"qom-type\":\"secret\",\"id\":\"masterKey0\",\"format\":\"raw\",\"file\":"
+          "\"/var/lib/libvirt/qemu/domain-1-QEMUGuest1/master-key.aes\"} -machine pc-q35-8.2,usb=off -accel kvm")
+SESSION = ("/usr/bin/qemu-system-x86_64 -name guest=devbox,debug-threads=on -S -object "
+           "{\"qom-type\":\"secret\",\"id\":\"masterKey0\",\"format\":\"raw\",\"file\":"
+           "\"/home/anna/.config/libvirt/qemu/lib/domain-2-devbox/master-key.aes\"} -machine pc-q35-8.2 -accel kvm")
+XENDM = "/usr/lib/xen/bin/qemu-system-i386 -xen-domid 3 -chardev socket,id=libxl-cmd -name winhvm -machine xenfv"
+
+
+def test_qemu_command_lines():
+    g = ps.qemu(GUESTFS.split())
+    assert g["libguestfs"] and g["name"] is None and g["program"] == "qemu-kvm"
+    s = ps.qemu(SYSTEM.split())
+    assert s == {"program": "qemu-system-x86_64", "name": "QEMUGuest1", "libguestfs": False, "xen": False,
+                 "session": False}
+    assert ps.qemu(SESSION.split())["session"] and ps.qemu(SESSION.split())["name"] == "devbox"
+    x = ps.qemu(XENDM.split())
+    assert x["xen"] and x["name"] == "winhvm"
+    assert ps.qemu(["/usr/sbin/libvirtd", "--listen"]) is None and ps.qemu([]) is None
+    with pytest.raises(ParseError):
+        ps.qemu("qemu-kvm -m 1")
+
+
 def test_hwrng_state():
     st = hwrng.state("virtio_rng.0 \n", "virtio_rng.0\n", "1000\n")
     assert st == {"available": ["virtio_rng.0"], "current": "virtio_rng.0", "quality": 1000}

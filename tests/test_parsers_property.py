@@ -39,6 +39,7 @@ TEXT_PARSERS = {
     "udev": udev.parse, "tuned.profile": tuned.profile, "tuned.main_conf": tuned.main_conf,
     "list_unit_files": systemd.list_unit_files, "ps": ps.ps, "ps.cmdline": ps.cmdline,
     "ps.status_uid": ps.status_uid, "passwd": ps.passwd, "hwrng": hwrng.state, "xl_info": xen.xl_info,
+    "ps.qemu": lambda t: ps.qemu(t.split("\0")),
 }
 TEXT_PARSERS.update(("dmidecode.%s" % name, lambda text, name=name: dmidecode.value(text, name))
                     for name in dmidecode.FIELDS)

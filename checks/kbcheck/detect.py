@@ -13,19 +13,12 @@ _CONTAINER_UNITS = ("docker.service", "containerd.service", "podman.service", "l
                     "libvirt-lxc.service", "docker.socket", "podman.socket", "crio.service", "cri-o.service")
 _CONTAINER_SOCKETS = ("/run/docker.sock", "/var/run/docker.sock", "/run/podman/podman.sock",
                       "/run/crio/crio.sock", "/var/run/crio/crio.sock", "/run/containerd/containerd.sock")
-_QEMU = ("qemu-system-", "qemu-kvm")
 
 
 def qemu_processes(host):
-    """The running QEMU system emulators (process dicts of host.processes), [] when none or when
-    no process list is at hand."""
-    procs = _safe(lambda: host.processes) or []
-    out = []
-    for p in procs:
-        prog = (p.get("args") or [""])[0].rsplit("/", 1)[-1]
-        if prog.startswith(_QEMU[0]) or prog == _QEMU[1]:
-            out.append(p)
-    return out
+    """The running QEMU processes that run KVM guests (host.qemu_processes without libguestfs
+    appliances and Xen device models), [] when none or when no process list is at hand."""
+    return [q for q in (_safe(lambda: host.qemu_processes) or []) if not (q["libguestfs"] or q["xen"])]
 
 
 def _safe(fn, default=None):
@@ -58,7 +51,6 @@ def roles(host):
     kvm_mod = bool(mods and ({"kvm", "kvm_intel", "kvm_amd"} & mods))
     dev_kvm = _safe(lambda: host.exists("/dev/kvm"), False)
     qemu_defs = bool(_safe(lambda: host.listdir("/etc/libvirt/qemu"), []))
-    libvirt = _safe(lambda: host.exists("/etc/libvirt/libvirtd.conf") or host.exists("/etc/libvirt/qemu.conf"), False)
     qemu_driver = _safe(lambda: host.exists("/etc/libvirt/qemu.conf") or host.exists("/etc/libvirt/virtqemud.conf"), False)
     if "xen_dom0" not in found:
         # kvm_intel/kvm_amd load by themselves on every CPU with VT-x/AMD-V: the module alone is
@@ -66,8 +58,8 @@ def roles(host):
         if kvm_mod and (qemu_defs or qemu_driver or qemu_processes(host)):
             found["kvm_host"] = "kvm module loaded, with %s" % (
                 "QEMU/KVM guest definitions" if qemu_defs else "libvirt's QEMU driver" if qemu_driver else "QEMU running")
-        elif dev_kvm and libvirt:
-            found["kvm_host"] = "/dev/kvm and libvirt present"
+        elif dev_kvm and qemu_driver:
+            found["kvm_host"] = "/dev/kvm and libvirt's QEMU driver present"
         elif qemu_defs and mods is None:
             found["kvm_host"] = "QEMU/KVM guest definitions under /etc/libvirt/qemu"
             unsure.append("KVM host inferred from guest definitions only (no /proc/modules)")
