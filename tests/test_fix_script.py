@@ -14,9 +14,12 @@ from support.run import kbcheck, statuses as _statuses, tree
 
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
 FIXED = ("ksm-sleep-millisecs", "ksm-merge-across-nodes", "numa-balancing", "host-io-scheduler")
+# merge_across_nodes is the guide's "if latencies are noticed": declared here, so it is a failure
+ASSUME = ("--assume", "numa_latency=yes")
+
 
 def statuses(built, root, ids=FIXED):
-    return _statuses(built, root, ids)
+    return _statuses(built, root, ids, ASSUME)
 
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
@@ -27,7 +30,7 @@ def fixed_root(built, tmp_path):
     root = str(tmp_path / "root")
     shutil.copytree(EXAMPLE, root, symlinks=True)
     script = str(tmp_path / "fix.sh")
-    rc, out, err = kbcheck(built, "fix", "--root", root, "--script", script)
+    rc, out, err = kbcheck(built, "fix", "--root", root, "--script", script, *ASSUME)
     assert rc == 0, err
     assert "Review it" in out
     return root, script

@@ -13,9 +13,9 @@ def kbcheck(built, *argv):
     return p.returncode, out, err
 
 
-def statuses(built, root, ids):
-    """{entry id: set of statuses} of a JSON run of those entries on a root."""
-    argv = ["--root", root, "--format", "json"]
+def statuses(built, root, ids, extra=()):
+    """{entry id: set of statuses} of a JSON run of those entries on a root (extra: more options)."""
+    argv = ["--root", root, "--format", "json"] + list(extra)
     for i in ids:
         argv += ["--id", i]
     got = {}
