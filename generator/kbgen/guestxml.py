@@ -17,7 +17,7 @@ KEYS = {
     "max_memory": "e.g. 16G: <maxMemory slots='16'>", "cpu": "host-passthrough | host-model | a model name | none",
     "numa_cells": "[{cpus: '0-1', memory: 2G}]", "numatune": "{mode: strict, nodeset: '0'}",
     "vcpupin": "{0: '0', 1: '1'}", "hugepages": "true | '2M' | '1G'", "nosharepages": "bool",
-    "hard_limit": "e.g. 4G", "swap_hard_limit": "e.g. 4G",
+    "locked": "bool: <memoryBacking><locked/>", "hard_limit": "e.g. 4G", "swap_hard_limit": "e.g. 4G",
     "disks": "[{dev: vda, bus: virtio, format: qcow2, source: /path, type: file, device: disk, cache: none}]",
     "nics": "list of models, e.g. [virtio] (default [virtio])", "balloon": "virtio | xen | none | absent",
     "rng": "/dev/random | /dev/urandom | none (default none)", "video": "cirrus | vga | qxl | virtio | none",
@@ -80,6 +80,8 @@ def expand(g):
             mb.append("    <hugepages>\n      <page size='%s' unit='%s'/>\n    </hugepages>" % (size[:-1], size[-1] + "iB" if size[-1] != "B" else "B"))
     if g.get("nosharepages"):
         mb.append("    <nosharepages/>")
+    if g.get("locked"):
+        mb.append("    <locked/>")
     if mb:
         a.append("  <memoryBacking>\n%s\n  </memoryBacking>" % "\n".join(mb))
     if g.get("hard_limit") or g.get("swap_hard_limit"):
