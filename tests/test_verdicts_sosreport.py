@@ -30,12 +30,11 @@ GRUB = ('GRUB_CMDLINE_LINUX=""\n'
 
 def _judge(model, catalog_data, entry_id, host, expect):
     from kbcheck.catalog import Entry
-    e = model.by_id[entry_id]
     data = next(d for d in catalog_data["entries"] if d["id"] == entry_id)
     files = dict(host.pop("files", {}))
     files["/version.txt"] = "sosreport: 3.5\n"
     host["files"] = files
-    results, problems = scenarios.run(e, Entry(data), {"host": host, "expect": expect},
+    results, problems = scenarios.run(Entry(data), {"host": host, "expect": expect},
                                       source_factory=lambda root, sc: SosreportSource(root))
     assert not problems, "; ".join(problems)
     return results
