@@ -245,6 +245,25 @@ def _glob(files, pattern):
     return sorted(p for p in files if rx.match(p))
 
 
+def unit_files(files):
+    """`systemctl list-unit-files` as systemd prints it for the snapshot's units ("" without any):
+    enabled where an /etc/systemd/system/*.wants link names the unit, else disabled."""
+    enabled, names = set(), set()
+    for p in files:
+        m = re.match(r"^/etc/systemd/system/[^/]+\.wants/([^/]+)$", p)
+        if m:
+            enabled.add(m.group(1))
+            names.add(m.group(1))
+        m = re.match(r"^/(?:usr/)?lib/systemd/system/([^/]+\.(?:service|socket|mount|target|timer))$", p)
+        if m:
+            names.add(m.group(1))
+    if not names:
+        return ""
+    rows = ["UNIT FILE                                  STATE           PRESET"]
+    rows += ["%-42s %-15s %s" % (n, "enabled" if n in enabled else "disabled", "disabled") for n in sorted(names)]
+    return "\n".join(rows) + "\n\n%d unit files listed.\n" % len(names)
+
+
 def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, failing=()):
     """{file name: text} as supportconfig of `era` would write it for this snapshot.
 
@@ -316,6 +335,11 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
     cmd("env.txt", sysctl_bin, sysctl_lines(files))
     for p in _glob(files, "/etc/default/*"):
         o.conf("env.txt", p, files)
+
+    # systemd.txt (supportconfig 3.x): the unit files and their states
+    units = unit_files(files)
+    if era != "sle11" and units:
+        cmd("systemd.txt", "systemctl --no-pager list-unit-files", units)
 
     # memory.txt
     cmd("memory.txt", "free -k", "              total        used        free\n")

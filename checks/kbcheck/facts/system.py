@@ -1,7 +1,7 @@
 """System state: the systemd units installed and enabled (unit directories of a root, or an
 archive's `systemctl list-unit-files`), the processes (/proc, or an archive's `ps -ef`) and the
 QEMU guests among them, and the hardware RNG. Text formats: kbcheck.parsers.systemd, .ps, .hwrng."""
-from kbcheck.errors import Evidence, ParseError, Unreadable
+from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
 from kbcheck.facts.core import cached
 from kbcheck.parsers import hwrng as _hwrng
 from kbcheck.parsers import ps as _ps
@@ -10,14 +10,22 @@ from kbcheck.parsers import systemd as _systemd
 UNIT_DIRS = ("/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system")
 
 
+def _listing(host, path):
+    """The source's listing of a directory; None when it is absent or was never collected."""
+    try:
+        return host.source.listdir(path)
+    except NotCollected:
+        return None
+
+
 class SystemFacts(object):
     @cached
     def systemd_units(self):
         """{'installed': set, 'enabled': {unit: how}, 'masked': set, 'partial': bool, 'source': text}:
         from the unit directories of a root (partial: only /etc/systemd/system is there, so what is
         installed is unknown), else from `systemctl list-unit-files`; None when neither is there."""
-        vendor = [d for d in UNIT_DIRS[2:] if self.source.listdir(d) is not None]
-        etc = self.source.listdir(UNIT_DIRS[0])
+        vendor = [d for d in UNIT_DIRS[2:] if _listing(self, d) is not None]
+        etc = _listing(self, UNIT_DIRS[0])
         if not vendor:
             try:
                 listing = self.command("systemctl list-unit-files")
@@ -41,7 +49,7 @@ class SystemFacts(object):
                 if n.endswith((".wants", ".requires")):
                     for u in self.listdir(full):
                         enabled.setdefault(u, full + "/" + u)
-                elif "." in n and self.source.listdir(full) is None:
+                elif "." in n and _listing(self, full) is None:
                     try:
                         body = self.read(full)
                     except Unreadable:
