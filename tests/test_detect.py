@@ -67,3 +67,28 @@ def test_summary_reports_topology_and_guests(tmp_path):
     s = summary(h)
     assert (s["hostname"], s["cpus"], s["cores"], s["sockets"], s["numa_nodes"], s["guests"]) == ("kvm07", 16, 8, 2, 2, 2)
     assert s["memory_kib"] == 64 * 1024 * 1024 and s["roles"] == ["kvm_host"]
+
+
+def test_the_kvm_module_alone_is_no_kvm_host(tmp_path):
+    # kvm_intel loads by itself on a VT-x CPU: without guests, QEMU or libvirt's QEMU driver no KVM host
+    h = host_of(tmp_path, {"role": "container_host", "modules": ["kvm_intel", "kvm"]})
+    assert h.roles == {"container_host"}
+    h2 = host_of(tmp_path / "b", {"role": "none", "modules": ["kvm_intel", "kvm"],
+                                  "files": {"proc/1/cmdline": "/usr/lib/systemd/systemd\0",
+                                            "proc/4410/cmdline": "qemu-system-x86_64\0-enable-kvm\0-name\0t\0"}})
+    assert h2.roles == {"kvm_host"} and "QEMU running" in h2.detection["evidence"]["kvm_host"]
+
+
+def test_cri_o_is_a_container_runtime(tmp_path):
+    h = host_of(tmp_path, {"role": "none", "files": {"etc/systemd/system/multi-user.target.wants/crio.service": "x"}})
+    assert h.roles == {"container_host"} and "crio.service" in h.detection["evidence"]["container_host"]
+
+
+def test_a_declared_role_settles_detections_doubt_and_other_products_are_named(tmp_path):
+    from kbcheck.detect import summary
+    s = summary(host_of(tmp_path, {"role": "none", "product": "debian12"}, assume={"role": "kvm_host"}))
+    assert not any("no virtualization role detected" in u for u in s["unsure"])
+    notes = [u for u in s["unsure"] if "not SUSE Linux Enterprise" in u]
+    assert len(notes) == 1 and "Debian GNU/Linux 12" in notes[0] and "SLE 12 rules" in notes[0]
+    s2 = summary(host_of(tmp_path / "b", {"role": "kvm_host"}))
+    assert s2["unsure"] == []
