@@ -202,8 +202,63 @@ def _parse(raw, origin):
     import json
     try:
         return json.loads(raw.decode("utf-8"))
-    except ValueError as e:
-        raise UsageError("catalog %s is not valid JSON (%s): rebuild it with `kbgen build`" % (origin, e))
+    except (ValueError, RecursionError) as e:  # (UnicodeDecodeError is a ValueError)
+        raise UsageError("catalog %s is not valid JSON (%s): rebuild it with `kbgen build`"
+                         % (origin, str(e)[:200] if not isinstance(e, RecursionError) else "nested too deeply"))
+
+
+_ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+# an entry's fields and their types in the catalog (kbgen.compiler writes them; a file given
+# with --catalog is checked against this before any entry is used)
+_FIELDS = {"id": str, "title": str, "area": str, "area_title": str, "section": str, "covers": list,
+           "tags": list, "severity": str, "kind": str, "summary": str, "rationale": str, "manual": str,
+           "applies": dict, "scope": str, "code": str, "code_line": int, "code_hash": str, "file": str,
+           "fix": dict}
+_LISTS = ("covers", "tags")
+
+
+def check(data, origin):
+    """UsageError (one line naming the catalog and the entry) when `data` is no usable catalog:
+    not format 1, no entries, or an entry whose fields have the wrong types."""
+    def bad(what):
+        return UsageError("catalog %s: %s: rebuild it with `kbgen build`" % (origin, what))
+    if not isinstance(data, dict) or data.get("format") != 1:
+        raise UsageError("catalog %s is not a kbcheck catalog of format 1: rebuild it with `kbgen build`" % origin)
+    entries = data.get("entries")
+    if not isinstance(entries, list) or not entries:
+        raise bad("it has no entries (nothing could be judged)")
+    for key, kind in (("recommendations", dict), ("declarations", dict), ("kb_version", str)):
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            raise bad("%s is not a %s" % (key, kind.__name__))
+    seen = set()
+    for i, e in enumerate(entries, 1):
+        if not isinstance(e, dict) or not isinstance(e.get("id"), str) or not _ENTRY_ID.match(e["id"]):
+            raise bad("entry %d has no valid id" % i)
+        where = "entry %d (%s)" % (i, e["id"])
+        if e["id"] in seen:
+            raise bad("%s comes twice" % where)
+        seen.add(e["id"])
+        if not isinstance(e.get("title"), str):
+            raise bad("%s has no title" % where)
+        for key, kind in _FIELDS.items():
+            v = e.get(key)
+            if v is not None and (not isinstance(v, kind) or (kind is int and isinstance(v, bool))):
+                raise bad("%s: %s is not a %s" % (where, key, kind.__name__))
+        for key in _LISTS:
+            if not all(isinstance(x, str) for x in e.get(key) or []):
+                raise bad("%s: %s holds something other than text" % (where, key))
+        for key, v in (e.get("applies") or {}).items():
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise bad("%s: applies.%s is not a list of names" % (where, key))
+        for era, variant in (e.get("fix") or {}).items():
+            if variant is None:
+                continue
+            if not isinstance(variant, dict):
+                raise bad("%s: fix.%s is not a mapping" % (where, era))
+            for key, v in variant.items():
+                if v is not None and not (isinstance(v, str) or (key == "files" and isinstance(v, list)
+                                                                 and all(isinstance(x, str) for x in v))):
+                    raise bad("%s: fix.%s.%s has the wrong type" % (where, era, key))
 
 
 def load(path=None):
@@ -220,6 +275,5 @@ def load(path=None):
     else:
         origin = "bundled"
         data = _bundled()
-    if not isinstance(data, dict) or data.get("format") != 1:
-        raise UsageError("catalog %s is not a kbcheck catalog of format 1: rebuild it with `kbgen build`" % origin)
+    check(data, origin)
     return Catalog(data, origin)

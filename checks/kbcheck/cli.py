@@ -1,7 +1,8 @@
 """The `kbcheck` command line: the first word picks the command (kbcheck.commands: explain, fix,
 report; anything else is the run itself), the rest are its own arguments. Errors of every command
 are one line and an exit code here. Exit codes: 0 no fail and no error; 1 at least one fail;
-3 errors but no fail; 2 bad usage or an unusable catalog/input; 130 interrupted."""
+3 errors but no fail; 2 bad usage or an unusable catalog/input; 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM), 129 hung up (SIGHUP): 128 + the signal (kbcheck.interrupts)."""
 import sys
 
 from kbcheck.errors import UsageError
@@ -43,14 +44,22 @@ def main(argv=None):
         return EXIT_USAGE
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "kbcheck"
+    from kbcheck import interrupts
+    from kbcheck.textsafe import clip, visible
+    old = interrupts.install()
     try:
         command, args, prog = _command(argv)
         return command.main(args)
     except UsageError as e:
-        sys.stderr.write("%s: %s\n" % (prog, e))
+        sys.stderr.write("%s: %s\n" % (prog, visible(clip(str(e), 2000))))
         return EXIT_USAGE
+    except interrupts.Stopped as e:
+        sys.stderr.write("%s: %s\n" % (prog, e.what))
+        return 128 + e.signum
     except KeyboardInterrupt:
         sys.stderr.write("%s: interrupted\n" % prog)
         return EXIT_INTERRUPT
     except BrokenPipeError:
         return 0
+    finally:
+        interrupts.restore(old)

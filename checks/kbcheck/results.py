@@ -1,6 +1,8 @@
 """What a run finds: the Result a probe returns (and the statuses it may have), and the Report of
 a whole run (its results with their entries, times and waivers, the summary, the notices)."""
 
+from kbcheck.textsafe import MAX_MESSAGE, MAX_NOTICE, MAX_SUBJECT, clean
+
 STATUSES = ("pass", "fail", "warn", "info", "skip", "error")
 # how bad a status is, for sorting and for the exit code
 RANK = {"error": 5, "fail": 4, "warn": 3, "info": 2, "pass": 1, "skip": 0}
@@ -11,6 +13,8 @@ class Result(object):
     covers), and, once its run's Report is built (build), the entry it judges, the seconds that
     entry took (shared by the entry's results), the evidence it rests on (a list; empty until the
     facts layer records it) and the waiver that covers it (kbcheck.waivers.Waiver, None when none).
+    The message and the subject are kept as kbcheck.textsafe.clean makes them: at most
+    MAX_MESSAGE and MAX_SUBJECT characters, with a visible ellipsis, and encodable.
 
     `covers` is None (the result judges every recommendation ID the entry covers) or the tuple of
     IDs this result alone judges, where an entry reports one result per ID because the IDs have
@@ -23,8 +27,8 @@ class Result(object):
         if status not in STATUSES:
             raise ValueError("unknown status %r" % (status,))
         self.status = status
-        self.message = str(message)
-        self.subject = None if subject is None else str(subject)
+        self.message = clean(str(message), MAX_MESSAGE)
+        self.subject = None if subject is None else clean(str(subject), MAX_SUBJECT)
         self.facts = facts
         if isinstance(covers, str):
             covers = (covers,)
@@ -84,7 +88,7 @@ class Report(object):
     def __init__(self, host, results, notices=(), run=None, kb_version=None):
         self.host = host
         self.results = list(results)
-        self.notices = list(notices)
+        self.notices = [clean(str(n), MAX_NOTICE) for n in notices]
         self.run = dict(run or {})
         self.kb_version = kb_version
         self.summary = summarise(self.results)

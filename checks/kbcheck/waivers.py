@@ -73,7 +73,8 @@ class Waiver(object):
 
 
 def _bad(where, what):
-    return UsageError("%s: %s (see the Waivers section of the README)" % (where, what))
+    from kbcheck.textsafe import clip
+    return UsageError("%s: %s (see the Waivers section of the README)" % (where, clip(what, 300)))
 
 
 def _make(fields, lines, path, default_name, start_line):
@@ -162,6 +163,8 @@ def _json_line(text, index, key="id"):
 def parse_json(text, path):
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _bad("%s:1" % path, "not valid JSON: nested too deeply")
     except ValueError as e:
         line = getattr(e, "lineno", 1)
         msg = getattr(e, "msg", str(e))
@@ -219,7 +222,7 @@ def _looks_like_json(text):
     try:
         json.loads(text)
         return True
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

@@ -1,5 +1,4 @@
 """`kbcheck explain ID`: an entry in the terminal, from the compiled catalog."""
-import sys
 import textwrap
 
 from kbcheck import fixview
@@ -99,5 +98,7 @@ def main(argv):
     if e is None:
         from kbcheck.select import _suggest
         raise UsageError("no entry %r%s" % (args.id, _suggest(args.id, cat.by_id)))
-    sys.stdout.write(render(e, cat))
+    from kbcheck.atomic import output
+    from kbcheck.textsafe import visible
+    output(visible(render(e, cat), block=True))  # a catalog given with --catalog is data too
     return 0

@@ -1,21 +1,27 @@
 """`kbcheck --list`: what would run here (+), what is selected but does not apply here (~), what
-the options leave out (-), each with the reason."""
+the options leave out (-), each with the reason. Every value is shown as kbcheck.textsafe.visible
+makes it (a catalog given with --catalog is data too)."""
+from kbcheck.textsafe import visible
 
 
-def render(catalog, left, host):
-    """left: {entry id: why the options leave it out}; host: the judged Host (None: not read)."""
+def render(catalog, left, host, note=None):
+    """left: {entry id: why the options leave it out}; host: the judged Host (None: not read);
+    note: a line to print first (why the host was not read)."""
     from kbcheck.runner import applicability
     rows = []
     for e in catalog.entries:
         if e.id in left:
             why, mark = left[e.id], "-"
         else:
-            why = applicability(e, host) if host is not None else None
+            try:
+                why = applicability(e, host) if host is not None else None
+            except Exception as ex:  # detection that crashed: said, not raised
+                why = "cannot tell whether it applies: %s: %s" % (type(ex).__name__, ex)
             mark = "~" if why else "+"
         rows.append((mark, e, why))
     counts = dict((m, sum(1 for r in rows if r[0] == m)) for m in "+~-")
     width = max([len(e.id) for e in catalog.entries] + [10])
-    lines = []
+    lines = ["note: " + note, ""] if note else []
     titles = (("+", "Runs here"), ("~", "Selected, but not applicable here"), ("-", "Left out by the options"))
     for mark, title in titles:
         group = [r for r in rows if r[0] == mark]
@@ -33,4 +39,4 @@ def render(catalog, left, host):
     lines.append("%d run here, %d not applicable here, %d left out; knowledge base %s, %d entries" % (
         counts["+"], counts["~"], counts["-"], catalog.version, len(catalog.entries)))
     lines.append("tags: " + " ".join(tags))
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"

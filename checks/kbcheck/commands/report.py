@@ -16,6 +16,7 @@ from kbcheck import atomic
 from kbcheck.commands.options import Parser
 from kbcheck.errors import UsageError
 from kbcheck.fleet import merge as merge_mod
+from kbcheck.textsafe import visible
 
 
 def build_parser():
@@ -54,8 +55,24 @@ def _areas(path):
     return dict((e.id, e.area) for e in cat.entries if e.area)
 
 
+def site_url(url):
+    """--site-url: an http(s) address or a relative one (no other scheme: a javascript: or data:
+    link in the report would run in the reader's browser); UsageError otherwise."""
+    import re
+    if re.search(r"[\x00-\x20\x7f-\x9f\\\\]", url):
+        raise UsageError("--site-url %r: no blanks, control characters or backslashes in an address" % url)
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise UsageError("--site-url %r: give an http:// or https:// address, or a relative one" % url)
+    if scheme and not re.match(r"^https?://[^/?#]", url, re.I):
+        raise UsageError("--site-url %r: an http(s) address needs a host (http://HOST/...)" % url)
+    return url
+
+
 def main(argv):
     args = build_parser().parse_args(argv)
+    if args.site_url:
+        site_url(args.site_url)
     d = args.directory
     if not os.path.isdir(d):
         raise UsageError("no folder %s (give the folder the playbook fetched the hosts' JSON into)" % d)
@@ -67,7 +84,7 @@ def main(argv):
     if not fleet.hosts:
         raise UsageError("no host files (*.json) in %s" % d)
     for h in fleet.by_state("malformed"):
-        sys.stderr.write("kbcheck report: %s; left out\n" % h.message)
+        sys.stderr.write("kbcheck report: %s; left out\n" % visible(h.message))
     generated = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     if args.json:
         atomic.write(args.json, json.dumps(merge_mod.document(fleet, args.site_url, generated), indent=1, sort_keys=False) + "\n")
@@ -76,10 +93,10 @@ def main(argv):
         atomic.write(args.html, html.render(fleet, args.site_url, generated, args.title))
     if not args.quiet:
         from kbcheck.fleet import text
-        sys.stdout.write(text.render(fleet, verbose=args.verbose))
+        lines = [text.render(fleet, verbose=args.verbose)]
         for what, path in (("HTML", args.html), ("JSON", args.json)):
             if path:
-                sys.stdout.write("%s report: %s\n" % (what, path))
-        sys.stdout.flush()
+                lines.append("%s report: %s\n" % (what, path))
+        atomic.output(visible("".join(lines), block=True))
     return fleet.exit_code()
 

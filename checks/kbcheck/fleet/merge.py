@@ -8,60 +8,17 @@ fleet/ writes `<inventory_hostname>.json`). A file is one of:
     {"schema": 1, "fleet_status": "unreachable" | "no-python" | "failed", "message": "..."};
   * anything else: left out, with one line saying why (the rest is still merged).
 
+Nothing in a host file is trusted: kbcheck.fleet.hostfile reads and checks each one (size,
+types, lengths, depth; NaN and Infinity refused) and counts its results itself.
+
 Standard library only, Python 3.6+.
 """
-import json
 import os
 
-STATUSES = ("fail", "error", "warn", "info", "pass", "skip")
-# worst first; "waived" is an entry whose every result on that host was waived
-ORDER = STATUSES + ("waived",)
-RANK = dict((s, i) for i, s in enumerate(ORDER))
-MARKERS = {
-    "unreachable": "unreachable",
-    "no-python": "without Python 3.6+",
-    "failed": "kbcheck failed",
-}
+from kbcheck.fleet.hostfile import KIND, MARKERS, ORDER, RANK, STATUSES, HostReport, read_host  # noqa: F401
+from kbcheck.textsafe import clean
+
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-KIND = "kbcheck-fleet-report"
-
-
-class HostReport(object):
-    """One host file: its state ("ok", one of MARKERS, or "malformed") and, when ok, its report."""
-
-    def __init__(self, name, path):
-        self.name = name
-        self.path = path
-        self.state = "malformed"
-        self.message = ""
-        self.doc = None
-        self.info = {}
-        self.kb_version = None
-        self.kbcheck = None
-        self.summary = {}
-        self.worst = {}       # (entry id, covers) -> worst status on this host
-        self.problems = []    # (status, result dict) for fail / error / warn, worst first
-        self.other_kb = False
-
-    @property
-    def judged(self):
-        return self.state == "ok"
-
-    @property
-    def failing(self):
-        return self.judged and bool(self.summary.get("fail"))
-
-    def as_dict(self):
-        d = {"name": self.name, "file": os.path.basename(self.path), "state": self.state}
-        if self.message:
-            d["message"] = self.message
-        if self.judged:
-            d.update({"hostname": self.info.get("hostname"), "product": self.info.get("product_name") or
-                      self.info.get("product"), "roles": self.info.get("roles", []),
-                      "kbcheck": self.kbcheck, "kb_version": self.kb_version,
-                      "other_kb_version": self.other_kb, "summary": self.summary,
-                      "problems": [dict(r, status=s) for s, r in self.problems]})
-        return d
 
 
 class Fleet(object):
@@ -152,81 +109,6 @@ class FleetEntry(object):
         return d
 
 
-def _problem(path, text):
-    return "%s: %s" % (path, text)
-
-
-def _json_error(path, e):
-    return _problem(path, "not valid JSON at line %d, column %d (%s)" % (e.lineno, e.colno, e.msg))
-
-
-def read_host(path, name):
-    """Read one host file into a HostReport (state "malformed" with a one-line message on any problem)."""
-    h = HostReport(name, path)
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except (IOError, OSError) as e:
-        h.message = _problem(path, "cannot read it: %s" % (e.strerror or e))
-        return h
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        h.message = _problem(path, "not UTF-8 text (byte %d)" % e.start)
-        return h
-    if not text.strip():
-        h.message = _problem(path, "empty file (did the run on this host stop early?)")
-        return h
-    try:
-        doc = json.loads(text)
-    except ValueError as e:
-        h.message = _json_error(path, e) if hasattr(e, "lineno") else _problem(path, "not valid JSON (%s)" % e)
-        return h
-    if not isinstance(doc, dict):
-        h.message = _problem(path, "expected a JSON object (a kbcheck --format json report), found a %s"
-                             % type(doc).__name__)
-        return h
-    if doc.get("kind") == KIND:
-        h.state = "merged"
-        return h
-    schema = doc.get("schema")
-    if schema != 1:
-        h.message = _problem(path, "schema %r: this kbcheck reads schema 1 (`kbcheck --format json`)" % (schema,))
-        return h
-    marker = doc.get("fleet_status")
-    if marker is not None:
-        if marker not in MARKERS:
-            h.message = _problem(path, "unknown fleet_status %r (expected one of %s)"
-                                 % (marker, ", ".join(sorted(MARKERS))))
-            return h
-        h.state = marker
-        msg = str(doc.get("message") or "").strip()
-        h.message = msg.splitlines()[0] if msg else ""
-        return h
-    results, summary = doc.get("results"), doc.get("summary")
-    if not isinstance(results, list):
-        h.message = _problem(path, "no \"results\" list: not a kbcheck --format json report")
-        return h
-    if not isinstance(summary, dict):
-        h.message = _problem(path, "no \"summary\" object: not a kbcheck --format json report")
-        return h
-    for i, r in enumerate(results):
-        if not isinstance(r, dict) or not isinstance(r.get("id"), str) or not r.get("id"):
-            h.message = _problem(path, "result %d has no entry id" % (i + 1))
-            return h
-        if r.get("status") not in STATUSES:
-            h.message = _problem(path, "result %d (%s) has an unknown status %r" % (i + 1, r["id"], r.get("status")))
-            return h
-    h.state = "ok"
-    h.doc = doc
-    info = doc.get("host")
-    h.info = info if isinstance(info, dict) else {}
-    h.kb_version = str(doc.get("kb_version") or "unknown")
-    h.kbcheck = doc.get("kbcheck")
-    h.summary = dict((k, v) for k, v in summary.items() if isinstance(v, int))
-    return h
-
-
 def host_files(directory, exclude=()):
     """The *.json files of directory, sorted; exclude: paths (the report's own outputs)."""
     skip = set(os.path.abspath(p) for p in exclude if p)
@@ -236,7 +118,7 @@ def host_files(directory, exclude=()):
         if n.startswith(".") or not n.endswith(".json") or os.path.abspath(full) in skip:
             continue
         if os.path.isfile(full):
-            names.append((n[:-len(".json")], full))
+            names.append((clean(n[:-len(".json")], 255), full))
     return names
 
 

@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape, quoteattr
 from kbcheck import __version__
 from kbcheck.results import covers_of
 
-# characters XML 1.0 cannot carry at all
-_BAD_XML = re.compile(u"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML 1.0 cannot carry at all (lone surrogates among them)
+_BAD_XML = re.compile(u"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text):

@@ -1,9 +1,13 @@
-"""The human report: host header, results grouped by area, worst first, and a summary line."""
+"""The human report: host header, results grouped by area, worst first, and a summary line.
+Every value from the host (names, messages, notices) and from the catalog is shown as
+kbcheck.textsafe.visible makes it: no escape sequence of theirs reaches the terminal; the colours
+are the report's own."""
 import gc
 import os
 
 from kbcheck.detect import ROLE_LABELS
 from kbcheck.results import RANK
+from kbcheck.textsafe import visible
 
 _COLORS = {"pass": "32", "fail": "31;1", "warn": "33", "info": "36", "skip": "2", "error": "35;1", "waived": "34"}
 
@@ -35,7 +39,7 @@ def header(host_info, notices=()):
         lines.append("  note: " + u)
     for n in notices:
         lines.append("  note: " + n)
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)
 
 
 def render(report, options=None):
@@ -74,21 +78,21 @@ def _render(report, options):
             rows = [row for row in rows if row[1].status not in ("pass", "skip")]
         if not rows:
             continue
-        out.append(area.upper())
+        out.append(visible(area.upper()))
         rows.sort(key=lambda row: (row[2] is not None, -RANK[row[1].status], row[0].id, row[1].subject or ""))
         for e, r, w in rows:
             subj = ((" (%s)" % ", ".join(r.covers)) if r.covers else "") + ((" [%s]" % r.subject) if r.subject else "")
             if w is not None:
                 tag = _paint("WAIVED", "waived", color)
-                out.append("  %s %s%s: (%s) %s" % (tag, e.id, subj, r.status, r.message))
-                out.append("         waived until %s by %r: %s" % (w.expires.isoformat(), w.name, w.reason))
+                out.append("  %s %s" % (tag, visible("%s%s: (%s) %s" % (e.id, subj, r.status, r.message))))
+                out.append(visible("         waived until %s by %r: %s" % (w.expires.isoformat(), w.name, w.reason)))
                 continue
             tag = _paint("%-5s" % r.status.upper(), r.status, color)
-            out.append("  %s %s%s: %s" % (tag, e.id, subj, r.message))
+            out.append("  %s %s" % (tag, visible("%s%s: %s" % (e.id, subj, r.message))))
             fix = fixes.get((e.id, r.subject)) if fixes is not None else None
             if fix and r.status in ("fail", "warn"):
                 for line in fix.rstrip().splitlines():
-                    out.append("        | " + line)
+                    out.append(visible("        | " + line))
         out.append("")
     parts = []
     keys = ("fail", "error", "warn", "info", "pass", "skip") + (("waived",) if summary.get("waived") else ())
