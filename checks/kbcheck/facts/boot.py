@@ -2,9 +2,16 @@
 menu.lst) and the command lines it gives the Linux kernel and the Xen hypervisor."""
 import re
 
-from kbcheck.errors import Evidence
+from kbcheck.errors import Evidence, ParseError, Unreadable
 from kbcheck.facts.core import cached
 from kbcheck.parsers import grub, kernel
+
+
+def _cmdline(line, where="/etc/default/grub"):
+    try:
+        return kernel.cmdline(line)
+    except ParseError as e:
+        raise Unreadable(where, "cannot parse its kernel command line: %s" % e)
 
 
 class BootFacts(object):
@@ -32,7 +39,7 @@ class BootFacts(object):
         if g is None:
             return None, "no /etc/default/grub"
         line, _ = grub.linux_line(g, "xen_dom0" in self.roles)  # a Domain-0: its Xen entry's kernel line
-        return kernel.cmdline(line), "/etc/default/grub"
+        return _cmdline(line), "/etc/default/grub"
 
     @cached
     def boot_xen_cmdline(self):
@@ -51,7 +58,7 @@ class BootFacts(object):
         if g is None:
             return None, "no /etc/default/grub"
         line = (g.get("GRUB_CMDLINE_XEN", "") + " " + g.get("GRUB_CMDLINE_XEN_DEFAULT", "")).strip()
-        return kernel.cmdline(line), "/etc/default/grub"
+        return _cmdline(line), "/etc/default/grub"
 
     @cached
     def xen_running_cmdline(self):
@@ -63,5 +70,5 @@ class BootFacts(object):
         except Evidence:
             return None
         m = re.search(r"^xen_commandline\s*:\s*(.*)$", info or "", re.M)
-        return kernel.cmdline(m.group(1)) if m else None
+        return _cmdline(m.group(1), "xl info") if m else None
 

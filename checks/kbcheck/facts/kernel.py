@@ -5,6 +5,7 @@ import re
 from kbcheck.errors import NotCollected, ParseError, Unreadable
 from kbcheck.facts.core import cached
 from kbcheck.parsers import kernel
+from kbcheck.parsers.numbers import integer
 
 SYSCTL_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
                "/lib/sysctl.d")
@@ -21,7 +22,7 @@ class KernelFacts(object):
         if v is None:
             return None
         try:
-            return int(v.split()[0])
+            return integer(v.split()[0])
         except (ValueError, IndexError):
             raise Unreadable("/proc/sys/" + key.replace(".", "/"), "not a number: %r" % v)
 

@@ -31,7 +31,7 @@ class MemoryFacts(object):
                 hm = re.match(r"^hugepages-(\d+)kB$", d)
                 if hm:
                     nr = self.value(base + "/hugepages/" + d + "/nr_hugepages")
-                    hp[int(hm.group(1))] = int(nr) if nr and nr.isdigit() else 0
+                    hp[int(hm.group(1))] = int(nr) if nr and nr.isdecimal() else 0
             out.append({"id": int(m.group(1)), "cpus": cpus, "memtotal_kb": mi.get("MemTotal"), "hugepages": hp})
         out.sort(key=lambda n: n["id"])
         return out
@@ -52,7 +52,7 @@ class MemoryFacts(object):
 
             def num(f, base=base):
                 v = self.value(base + f)
-                return int(v) if v and v.isdigit() else 0
+                return int(v) if v and v.isdecimal() else 0
             pools[int(m.group(1))] = {"total": num("nr_hugepages"), "free": num("free_hugepages"),
                                       "reserved": num("resv_hugepages")}
         if not pools and self.meminfo and "Hugepagesize" in self.meminfo:

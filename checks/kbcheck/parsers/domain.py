@@ -7,6 +7,7 @@ only unparseable XML raises ParseError. `dom.root` keeps the ElementTree for any
 from kbcheck.errors import ParseError
 from kbcheck.parsers import xmlsafe
 from kbcheck.parsers.kernel import cpulist
+from kbcheck.parsers.numbers import integer
 
 _UNIT = {"b": 1, "bytes": 1, "kb": 1000, "k": 1024, "kib": 1024, "mb": 1000 ** 2, "m": 1024 ** 2,
          "mib": 1024 ** 2, "gb": 1000 ** 3, "g": 1024 ** 3, "gib": 1024 ** 3, "tb": 1000 ** 4,
@@ -18,7 +19,7 @@ def to_kib(value, unit="KiB"):
     if value is None:
         return None
     try:
-        n = int(str(value).strip())
+        n = integer(str(value))
     except ValueError:
         return None
     factor = _UNIT.get((unit or "KiB").strip().lower())
@@ -29,7 +30,7 @@ def to_kib(value, unit="KiB"):
 
 def _int(text, default=None):
     try:
-        return int(str(text).strip())
+        return integer(str(text))
     except (TypeError, ValueError):
         return default
 

@@ -1,8 +1,9 @@
-"""Boot configuration: /etc/default/grub (SLE 12, GRUB 2) and /boot/grub/menu.lst (SLE 11, GRUB legacy)."""
+"""Boot configuration: /etc/default/grub (SLE 12, GRUB 2) and /boot/grub/menu.lst (SLE 11, GRUB legacy).
+Linear in the input (kbcheck.parsers.shellwords, not shlex)."""
 import re
-import shlex
 
 from kbcheck.parsers.kernel import cmdline
+from kbcheck.parsers.shellwords import split
 
 
 def default_grub(text):
@@ -19,7 +20,7 @@ def default_grub(text):
         if not k.replace("_", "").isalnum():
             continue
         try:
-            parts = shlex.split(v, comments=True)
+            parts = split(v, comments=True)
             v = " ".join(parts)
         except ValueError:
             v = v.strip().strip("\"'")

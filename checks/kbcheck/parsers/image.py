@@ -2,6 +2,12 @@
 
 qcow2 follows QEMU's docs/interop/qcow2.txt: all numbers big-endian; version 2 headers are 72
 bytes, version 3 headers at least 104. Other formats are told apart by their magic only.
+
+Every field is checked against the range the format allows before it is used (a header is 64
+KiB of someone else's bytes: refcount_order 0xffffffff would make a 512 MiB integer): version 2
+or 3, cluster_bits 9..21 (QEMU's limits: 512 bytes to 2 MiB), refcount_order 0..6 (1 to 64
+bits), crypt_method 0..2, a backing file name of at most 1023 bytes, a v3 header_length of at
+least 104, at most 65536 snapshots (QCOW_MAX_SNAPSHOTS). Anything else is a ParseError.
 """
 from kbcheck.errors import ParseError
 
@@ -22,6 +28,11 @@ def _be(data, off, width):
     return n
 
 
+def _range(name, value, lo, hi):
+    if not lo <= value <= hi:
+        raise ParseError("qcow2 %s %d is outside what the format allows (%d to %d)" % (name, value, lo, hi))
+
+
 def header(data):
     """bytes -> dict. Always 'format' ('qcow2', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'luks' or
     'raw' when no known magic: raw has none). qcow2 adds: version, size (virtual, bytes),
@@ -38,15 +49,23 @@ def header(data):
     if fmt != "qcow2":
         return out
     version = _be(data, 4, 4)
+    _range("version", version, 2, 3)
     bf_off, bf_len = _be(data, 8, 8), _be(data, 16, 4)
     bits = _be(data, 20, 4)
-    if not 9 <= bits <= 21:
-        raise ParseError("implausible qcow2 cluster_bits %d" % bits)
-    out.update(version=version, size=_be(data, 24, 8), cluster_size=1 << bits, crypt_method=_be(data, 32, 4),
-               nb_snapshots=_be(data, 60, 4), lazy_refcounts=False, refcount_bits=16, backing_file=None)
+    _range("cluster_bits", bits, 9, 21)
+    crypt, snapshots = _be(data, 32, 4), _be(data, 60, 4)
+    _range("crypt_method", crypt, 0, 2)
+    _range("nb_snapshots", snapshots, 0, 65536)
+    if bf_off:
+        _range("backing_file_size", bf_len, 0, 1023)
+    out.update(version=version, size=_be(data, 24, 8), cluster_size=1 << bits, crypt_method=crypt,
+               nb_snapshots=snapshots, lazy_refcounts=False, refcount_bits=16, backing_file=None)
     if version >= 3 and len(data) >= 104:
+        _range("header_length", _be(data, 100, 4), 104, 1 << 20)
+        order = _be(data, 96, 4)
+        _range("refcount_order", order, 0, 6)
         out["lazy_refcounts"] = bool(_be(data, 80, 8) & 1)
-        out["refcount_bits"] = 1 << _be(data, 96, 4)
+        out["refcount_bits"] = 1 << order
     if bf_off and bf_len:
         raw = data[bf_off:bf_off + bf_len]
         if len(raw) < bf_len:

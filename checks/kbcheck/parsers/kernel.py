@@ -1,8 +1,10 @@
 """Kernel text formats: /proc/meminfo, /proc/cpuinfo, /proc/cmdline, /proc/mounts, /proc/swaps,
 sysfs lists and scheduler lines, and sysctl configuration files."""
-import shlex
+import re
 
 from kbcheck.errors import ParseError
+from kbcheck.parsers.numbers import integer
+from kbcheck.parsers.shellwords import MAX_TEXT, split
 
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024 ** 2, "mb": 1024 ** 2,
           "mib": 1024 ** 2, "g": 1024 ** 3, "gb": 1024 ** 3, "gib": 1024 ** 3, "t": 1024 ** 4,
@@ -38,7 +40,7 @@ def meminfo(text):
         if not fields:
             continue
         try:
-            out[key] = int(fields[0])
+            out[key] = integer(fields[0])
         except ValueError:
             continue
     if not out:
@@ -134,7 +136,7 @@ class Cmdline(object):
                     continue
                 last = target
                 try:
-                    n = int(v)
+                    n = integer(v)
                 except ValueError:
                     n = 0
                 if size is None:
@@ -151,8 +153,12 @@ class Cmdline(object):
 
 
 def cmdline(text):
+    """A kernel command line (/proc/cmdline, a boot entry's arguments) -> Cmdline. ParseError
+    when it is longer than any kernel takes (shellwords.MAX_TEXT)."""
+    if len(text) > MAX_TEXT:
+        raise ParseError("%d characters: longer than any kernel command line" % len(text))
     try:
-        parts = shlex.split(text.replace("\x00", " "))
+        parts = split(text.replace("\x00", " "))
     except ValueError:
         parts = text.replace("\x00", " ").split()
     words = []
@@ -165,18 +171,15 @@ def cmdline(text):
     return Cmdline(words)
 
 
+_OCTAL = re.compile(r"\\([0-3][0-7]{2})")
+
+
 def _unescape_octal(s):
+    """/proc/mounts escapes (\\040 for a blank): three octal digits, ASCII only; anything else
+    (\\999, Unicode digits) stays as it is."""
     if "\\" not in s:
         return s
-    out, i = [], 0
-    while i < len(s):
-        if s[i] == "\\" and i + 3 < len(s) + 0 and s[i + 1:i + 4].isdigit():
-            out.append(chr(int(s[i + 1:i + 4], 8)))
-            i += 4
-        else:
-            out.append(s[i])
-            i += 1
-    return "".join(out)
+    return _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), s)
 
 
 class Mount(object):
@@ -218,7 +221,7 @@ def swaps(text):
         f = line.split()
         if len(f) >= 4:
             try:
-                out.append({"name": f[0], "type": f[1], "size_kb": int(f[2]), "used_kb": int(f[3])})
+                out.append({"name": f[0], "type": f[1], "size_kb": integer(f[2]), "used_kb": integer(f[3])})
             except ValueError:
                 continue
     return out
@@ -237,12 +240,12 @@ def cpulist(text):
         a, dash, b = part.partition("-")
         try:
             if dash:
-                lo, hi = int(a), int(b.split(":")[0])
+                lo, hi = integer(a), integer(b.split(":")[0])
                 if hi < lo or hi - lo > 65536:
                     raise ParseError("bad cpu range %r" % part)
                 out.extend(range(lo, hi + 1))
             else:
-                out.append(int(a))
+                out.append(integer(a))
         except ValueError:
             raise ParseError("bad cpu list %r" % text)
     return out

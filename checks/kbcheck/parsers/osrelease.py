@@ -1,7 +1,16 @@
-"""/etc/os-release and the SLE 11 /etc/SuSE-release -> a product description."""
-import shlex
+"""/etc/os-release and the SLE 11 /etc/SuSE-release -> a product description. Linear in the
+input (kbcheck.parsers.shellwords, not shlex); version numbers are ASCII digits only."""
+import re
 
 from kbcheck.errors import ParseError
+from kbcheck.parsers.shellwords import split
+
+_DIGITS = re.compile(r"^[0-9]{1,9}$")
+
+
+def _int(text):
+    """A version's number part -> int, or None (not only ASCII digits: "²" is a digit to isdigit)."""
+    return int(text) if _DIGITS.match(text) else None
 
 
 def os_release(text):
@@ -12,7 +21,7 @@ def os_release(text):
             continue
         k, _, v = line.partition("=")
         try:
-            parts = shlex.split(v)
+            parts = split(v)
             v = parts[0] if parts else ""
         except ValueError:
             v = v.strip("\"'")
@@ -54,7 +63,7 @@ def product(osr=None, suse=None):
             prod = "sle" + major
         elif "suse" in ident or "suse" in like:
             prod = "suse-other"
-        sp = int(minor) if minor.isdigit() else 0
+        sp = _int(minor) or 0
         return {"product": prod, "version": ver, "sp": sp, "name": name, "id": ident}
     if suse:
         ver = suse.get("VERSION", "")
@@ -62,8 +71,8 @@ def product(osr=None, suse=None):
         name = suse.get("NAME", "")
         prod = "sle" + ver if ("SUSE Linux Enterprise" in name and ver in ("10", "11", "12")) else "suse-other"
         base = name.split(" (")[0]
-        if sp.isdigit() and sp != "0":
+        if _int(sp):
             base += " SP" + sp
         return {"product": prod, "version": ver + ("." + sp if sp and sp != "0" else ""),
-                "sp": int(sp) if sp.isdigit() else 0, "name": base, "id": "sles"}
+                "sp": _int(sp) or 0, "name": base, "id": "sles"}
     return {"product": "unknown", "version": "", "sp": 0, "name": "", "id": ""}

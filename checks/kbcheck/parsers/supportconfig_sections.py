@@ -18,21 +18,34 @@ System, Verification, Plugin, Section Header, Entry, ... A command that could no
 not text is replaced by "file <file(1) output>" and "ERROR: Not a normal text file, excluding it."
 
 parse(text) -> [Section]; a pure function: it raises errors.ParseError on text it cannot make
-sense of and nothing else.
+sense of and nothing else. A source reads each file of an archive the same way and indexes it
+once (scan, then Index): its sections by label (a lookup costs one dictionary access, never a
+scan of the file), each section's body taken from its bytes only when it is asked for (the
+source reads them from the file then), at most MAX_SECTIONS sections.
+Both are linear in the input: the headers are found by one regular expression over the whole
+text, never line by line in Python.
 """
+import bisect
 import re
 
 from kbcheck.errors import ParseError
 
-# A section header: "#==[ Kind ]=====#". The trailing "#" and "=" run lengths vary by writer.
-_HEADER = re.compile(r"^#==\[ ?([^\]\n]*?) ?\]=*#?[ \t]*$")
+# A section header: "#==[ Kind ]=====#" on a line of its own (matched where a line begins). The
+# trailing "#" and "=" run lengths vary by writer.
+# The line after it, when it starts with "# " (or is "#"), is the section's label; both in one match.
+_HEADER = re.compile(br"#==\[ ?([^\]\n]*?) ?\]=*#?[ \t]*\r*(?:\n|\Z)(?:(# [^\n]*|#\r*)(?:\n|\Z))?")
 _LAST_LINES = re.compile(r"^(.*) - Last \d+ Lines$")
+_PLAIN_KEY = re.compile(r"^[^/\s]+(?: \S+)*$")   # one blank between words, no folder before the program
+_TIMEOUT_LINE = re.compile(br"^[ \t\r\f\v]*# ERROR: Command did not complete within the timeout period\.[ \t\r\f\v]*$",
+                           re.M)
+_BLANK_HEAD = re.compile(br"\A(?:[ \t\r\f\v]*\n)+")
 
 NOT_FOUND = " - File not found"
-CMD_MISSING = "ERROR: Command not found or not executable"
+CMD_MISSING = b"ERROR: Command not found or not executable"
 CMD_TIMEOUT = "# ERROR: Command did not complete within the timeout period."
-NOT_TEXT = "ERROR: Not a normal text file"
-PLUGIN_MISSING = "ERROR: Missing or non-executable plugin"
+NOT_TEXT = b"ERROR: Not a normal text file"
+PLUGIN_MISSING = b"ERROR: Missing or non-executable plugin"
+MAX_SECTIONS = 100000      # sections of one file that are read, at most
 
 # states
 OK = "ok"
@@ -43,24 +56,53 @@ NOT_TEXT_STATE = "not-text"
 TRUNCATED = "truncated"    # the file ends in the middle of a line: this section is cut short
 
 FILE_KINDS = ("Configuration File", "Log File")
+CMD = "Command"
+CONF = "Configuration File"
 
 
 class Section(object):
-    """One #==[ kind ]==# section: kind, header (the "# ..." label), body text, state, line number."""
+    """One #==[ kind ]==# section: kind, header (the "# ..." label), partial (a "Last N Lines" log
+    excerpt); body (text), raw (its bytes) and state are worked out from the section's bytes
+    when first asked for."""
 
-    __slots__ = ("kind", "header", "body", "state", "line", "partial")
+    __slots__ = ("kind", "header", "partial", "_src", "_span", "_raw", "_state")
 
-    def __init__(self, kind, header, body, state, line, partial=False):
+    def __init__(self, kind, header, partial, src, span, state=None):
         self.kind = kind
         self.header = header
-        self.body = body
-        self.state = state
-        self.line = line
-        self.partial = partial  # a "Last N Lines" log excerpt
+        self.partial = partial
+        self._src = src        # the file's bytes, or an object whose load(start, end) reads them
+        self._span = span      # (start, end) of the section's bytes after its label
+        self._raw = None
+        self._state = state    # known from the label alone (absent, truncated), else worked out later
+
+    def _work(self):
+        start, end = self._span
+        src = self._src
+        raw, state = _finish(self.kind, src[start:end] if isinstance(src, bytes) else src.load(start, end))
+        self._raw = raw
+        self._src = None
+        if self._state is None:
+            self._state = state
+
+    @property
+    def raw(self):
+        if self._src is not None:
+            self._work()
+        return self._raw
+
+    @property
+    def body(self):
+        return self.raw.decode("utf-8", "replace")
+
+    @property
+    def state(self):
+        if self._state is None:
+            self._work()
+        return self._state
 
     def __repr__(self):
-        return "Section(%r, %r, state=%r, line=%d, %d chars)" % (
-            self.kind, self.header, self.state, self.line, len(self.body))
+        return "Section(%r, %r, at byte %d)" % (self.kind, self.header, self._span[0])
 
 
 def command_key(label):
@@ -68,6 +110,8 @@ def command_key(label):
 
     "/usr/bin/grep ''  /sys/block/*/queue/scheduler" -> "grep '' /sys/block/*/queue/scheduler"
     """
+    if _PLAIN_KEY.match(label):
+        return label  # (already a key: the common case, once per section of a file)
     words = label.split()
     if not words:
         return ""
@@ -77,37 +121,92 @@ def command_key(label):
     return " ".join([first] + words[1:])
 
 
-def _finish(kind, header, lines, line_no):
-    # Body: the lines after the label; leading and trailing blank lines are the frame.
-    while lines and not lines[-1].strip():
-        lines.pop()
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    lines = lines[start:]
+def _finish(kind, raw):
+    """(body bytes, state) of a section from its bytes after the label. Leading and trailing
+    blank lines are the frame; carriage returns at line ends go."""
+    if b"\r" in raw:
+        raw = re.sub(br"\r+(?=\n|\Z)", b"", raw)
+    m = _BLANK_HEAD.match(raw)
+    if m:
+        raw = raw[m.end():]
+    raw = _strip_tail(raw)
     state = OK
-    partial = False
+    if kind in FILE_KINDS:
+        if raw.startswith(b"file ") and any(l.startswith(NOT_TEXT) for l in raw.split(b"\n", 3)[:3]):
+            state = NOT_TEXT_STATE
+    elif kind == CMD:
+        if raw.startswith(CMD_MISSING) or raw.startswith(PLUGIN_MISSING):
+            state = FAILED
+        else:
+            t = _TIMEOUT_LINE.search(raw)
+            if t:
+                state = TIMEOUT
+                raw = _strip_tail(raw[:t.start()])
+    return raw, state
+
+
+def _strip_tail(raw):
+    """Trailing blank lines dropped; the body ends with one newline (or is empty)."""
+    end = len(raw.rstrip())
+    if not end:
+        return b""
+    nl = raw.find(b"\n", end)
+    return raw[:nl] + b"\n" if nl >= 0 else raw + b"\n"
+
+
+def scan(data, src, max_sections=None):
+    """The sections of a supportconfig file's bytes `data` -> ([Section], complete?). src: where
+    the sections read their bytes later (`data` itself, or an object with load(start, end)).
+    Raises ParseError when `data` is not such a file."""
+    if b"\x00" in data:
+        raise ParseError("binary data (NUL bytes), not a supportconfig text file")
+    if not data.strip():
+        return [], True
+    cut = not data.endswith(b"\n")
+    sections = []
+    kinds = {}
+    find, match = data.find, _HEADER.match
+    pos, prev = 0, None
+    while True:
+        i = find(b"#==[", pos)   # (a search for the literal, then a match where a line begins)
+        if i < 0:
+            break
+        pos = i + 4
+        if i and data[i - 1] != 10:
+            continue
+        m = match(data, i)
+        if m is None:
+            continue
+        if prev is not None:
+            sections.append(_section(data, prev, i, src, kinds))
+            if max_sections and len(sections) >= max_sections:
+                return sections, False
+        prev = m
+    if prev is None:
+        raise ParseError("no supportconfig section header (#==[ ... ]==#) found")
+    sections.append(_section(data, prev, len(data), src, kinds, cut))
+    return sections, True
+
+
+def _section(data, m, end, src, kinds, cut=False):
+    raw_kind, label = m.groups()
+    kind = kinds.get(raw_kind)
+    if kind is None:
+        kind = kinds[raw_kind] = raw_kind.strip().decode("utf-8", "replace")
+    header = label[2:].strip().decode("utf-8", "replace") if label else ""
+    start = min(m.end(), end)
+    state, partial = None, False
     if kind in FILE_KINDS:
         if header.endswith(NOT_FOUND):
             header = header[:-len(NOT_FOUND)].rstrip()
             state = ABSENT
-        else:
-            m = _LAST_LINES.match(header)
-            if m:
-                header = m.group(1).rstrip()
-                partial = True
-            if lines and lines[0].startswith("file ") and any(l.startswith(NOT_TEXT) for l in lines[:3]):
-                state = NOT_TEXT_STATE
-    elif kind == "Command":
-        if lines and (lines[0].startswith(CMD_MISSING) or lines[0].startswith(PLUGIN_MISSING)):
-            state = FAILED
-        elif any(l.strip() == CMD_TIMEOUT for l in lines):
-            state = TIMEOUT
-            lines = lines[:[l.strip() for l in lines].index(CMD_TIMEOUT)]
-            while lines and not lines[-1].strip():
-                lines.pop()
-    body = "\n".join(lines) + "\n" if lines else ""
-    return Section(kind, header, body, state, line_no, partial)
+        elif header.endswith(" Lines"):
+            lm = _LAST_LINES.match(header)
+            if lm:
+                header, partial = lm.group(1).rstrip(), True
+    if cut:
+        state = TRUNCATED
+    return Section(kind, header, partial, src, (start, end), state)
 
 
 def parse(text):
@@ -118,36 +217,32 @@ def parse(text):
     in non-blank text."""
     if not isinstance(text, str):
         raise ParseError("supportconfig text must be a str, not %s" % type(text).__name__)
-    if "\x00" in text:
-        raise ParseError("binary data (NUL bytes), not a supportconfig text file")
-    if not text.strip():
-        return []
-    cut = not text.endswith("\n")
-    sections = []
-    kind = None
-    header = ""
-    body = []
-    start = 0
-    expect_label = False
-    for no, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip("\r")
-        if expect_label:
-            expect_label = False
-            if line.startswith("# ") or line == "#":
-                header = line[2:].strip()
-                continue
-        m = _HEADER.match(line)
-        if m:
-            if kind is not None:
-                sections.append(_finish(kind, header, body, start))
-            kind, header, body, start = m.group(1).strip(), "", [], no
-            expect_label = True
-            continue
-        if kind is not None:
-            body.append(line)
-    if kind is None:
-        raise ParseError("no supportconfig section header (#==[ ... ]==#) found")
-    sections.append(_finish(kind, header, body, start))
-    if cut:
-        sections[-1].state = TRUNCATED
-    return sections
+    data = text.encode("utf-8", "surrogatepass")
+    return scan(data, data)[0]
+
+
+class Index(object):
+    """The sections of one supportconfig file (from scan), indexed once: first(kind, label) is
+    one lookup (commands by command_key), under(prefix) the Configuration File sections whose
+    path starts with prefix (a bisection). complete: False when scan stopped at its cap."""
+
+    def __init__(self, sections, complete=True):
+        self.sections = sections
+        self.complete = complete
+        self.commands = [s for s in sections if s.kind == CMD]
+        self._first = {}
+        for s in sections:
+            key = (CMD, command_key(s.header)) if s.kind == CMD else (s.kind, s.header)
+            self._first.setdefault(key, s)
+        self._conf = sorted((s.header, i, s) for i, s in enumerate(sections) if s.kind == CONF)
+        self._conf_keys = [c[0] for c in self._conf]
+
+    def first(self, kind, header):
+        return self._first.get((CMD, command_key(header)) if kind == CMD else (kind, header))
+
+    def under(self, prefix):
+        i = bisect.bisect_left(self._conf_keys, prefix)
+        while i < len(self._conf) and self._conf[i][0].startswith(prefix):
+            yield self._conf[i][2]
+            i += 1
+
