@@ -22,11 +22,11 @@ def test_unreadable_guest_is_its_own_skip_in_process(tmp_path, catalog_data):
     from kbgen.scenarios import materialise
     materialise(GUESTS, str(tmp_path))
 
-    class Refusing(RootSource):
-        def read_text(self, path):
+    class Refusing(RootSource):  # (guest definitions are read as bytes: read_raw)
+        def read_raw(self, path):
             if path == "/etc/libvirt/qemu/db01.xml":
                 raise NeedsRoot(path, "needs root")
-            return RootSource.read_text(self, path)
+            return RootSource.read_raw(self, path)
     h = Host(Refusing(str(tmp_path)))
     got = {}
     for _e, r, _ in run([Entry(d) for d in catalog_data["entries"] if d["id"] == "virtio-disk-bus"], h):

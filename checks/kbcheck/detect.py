@@ -1,6 +1,7 @@
 """What kind of machine the facts describe: product and version, and its virtualization roles."""
 from kbcheck.errors import Evidence, NotCollected, ParseError
 from kbcheck.parsers import osrelease
+from kbcheck.textsafe import MAX_NAME, MAX_NOTICE, clean
 
 ROLES = ("kvm_host", "xen_dom0", "kvm_guest", "xen_guest", "container_host")
 ROLE_LABELS = {"kvm_host": "KVM host", "xen_dom0": "Xen Domain-0", "kvm_guest": "KVM guest",
@@ -22,9 +23,11 @@ def qemu_processes(host):
 
 
 def _safe(fn, default=None):
+    """fn(), or `default` when the evidence is missing or garbled (detection is best effort: a
+    host it cannot make out is "unknown", never a crashed run)."""
     try:
         return fn()
-    except (Evidence, ParseError):
+    except (Evidence, ParseError, ValueError, TypeError, LookupError, ArithmeticError):
         return default
 
 
@@ -106,7 +109,7 @@ def summary(host):
     except NotCollected:
         numa = None
         unsure.append("NUMA layout not in this archive (no /sys/devices/system/node): node count unknown")
-    except (Evidence, ParseError):
+    except (Evidence, ParseError, ValueError, TypeError, LookupError):
         numa = None
     cores = topo["cores"] if topo else None
     sockets = topo["sockets"] if topo else None
@@ -115,25 +118,37 @@ def summary(host):
         unsure.append("CPU cores and sockets unknown: /proc/cpuinfo names no core ids and no CPU topology was collected")
     hostname = _safe(lambda: host.value("/etc/hostname")) or _safe(lambda: host.value("/proc/sys/kernel/hostname"))
     if hostname:
-        hostname = hostname.split()[0] if hostname.split() else None
+        hostname = clean(hostname.split()[0], MAX_NAME) if hostname.split() else None
     return {
         "hostname": hostname,
         "source": host.source.kind,
-        "location": host.source.label,
+        "location": clean(host.source.label, 4096),
         "product": host.product,
-        "product_name": info.get("name") or None,
-        "version": info.get("version") or None,
+        "product_name": clean(info.get("name"), MAX_NAME) if info.get("name") else None,
+        "version": clean(info.get("version"), MAX_NAME) if info.get("version") else None,
         "era": host.era,
         "roles": sorted(host.roles),
         "roles_detected": det["roles"],
-        "evidence": det["evidence"],
-        "unsure": unsure,
+        "evidence": dict((k, clean(v, MAX_NOTICE)) for k, v in det["evidence"].items()),
+        "unsure": [clean(u, MAX_NOTICE) for u in unsure],
         "assume": dict(host.assume),
         "cpus": topo["cpus"] if topo else None,
         "cores": cores,
         "sockets": sockets,
         "numa_nodes": numa,
         "memory_kib": mi.get("MemTotal"),
-        # every guest defined, judged or not (unreadable or unparsable definitions count too)
-        "guests": len(_safe(lambda: host.domains, []) or []) + len(_safe(lambda: host.domain_errors, []) or []),
+        # every guest defined, judged or not (unreadable or unparsable definitions count too,
+        # and those past the cap on guests read)
+        "guests": _safe(lambda: host.guest_count),
     }
+
+
+def fallback(host, why):
+    """The `host` object when summary() did not finish in time: what needs no reading, and why
+    the rest is unknown."""
+    era = host.assume.get("product")
+    return {"hostname": None, "source": host.source.kind, "location": clean(host.source.label, 4096),
+            "product": era or "unknown", "product_name": None, "version": None,
+            "era": "sle11" if era == "sle11" else "sle12", "roles": sorted(host.roles) if host.assume.get("role") else [],
+            "roles_detected": [], "evidence": {}, "unsure": [why], "assume": dict(host.assume), "cpus": None,
+            "cores": None, "sockets": None, "numa_nodes": None, "memory_kib": None, "guests": None}

@@ -7,6 +7,8 @@ import time
 from kbcheck.detect import ROLE_AXES, ROLE_LABELS
 from kbcheck.errors import Evidence, NeedsRoot
 from kbcheck.results import Result
+from kbcheck.sources.base import MAX_GUESTS
+from kbcheck.textsafe import MAX_SUBJECT, clean
 
 HYPERVISOR_LABELS = {"kvm": "KVM", "xen": "Xen", "containers": "containers"}
 PRODUCT_LABELS = {"sle11": "SLE 11", "sle12": "SLE 12"}
@@ -72,7 +74,7 @@ def _evidence_result(e, subject):
 
 def call_probe(entry, host, dom=None):
     """Run one probe once, isolated: whatever it raises becomes a result."""
-    subject = dom.name if dom is not None else None
+    subject = clean(dom.name, MAX_SUBJECT) if dom is not None else None
     try:
         fn = entry.probe()
     except SyntaxError as e:
@@ -95,8 +97,10 @@ def call_probe(entry, host, dom=None):
 
 def run_entry(entry, host, step=None):
     """All results of one entry. `step(subject)` (the bounded runner's hook) is called before the
-    applicability test (subject None) and before each probe call; when it returns a Result, that
-    result stands in for the step (it timed out before) and the step is not run again."""
+    applicability test (subject None), before the guests are read (long=True: reading a
+    thousand definitions may take longer than one probe) and before each probe call; when it
+    returns a Result, that result stands in for the step (it timed out before) and the step is
+    not run again."""
     if step is not None:
         r = step(None)
         if r is not None:
@@ -110,9 +114,12 @@ def run_entry(entry, host, step=None):
             if r is not None:
                 return [r]
         return call_probe(entry, host)
+    if step is not None:
+        r = step(None, long=True)
+        if r is not None:
+            return [r]
     try:
-        doms = host.domains
-        bad = host.domain_errors
+        doms, bad, beyond = host.guests
     except Evidence as e:
         return [_evidence_result(e, None)]
     results = []
@@ -128,6 +135,9 @@ def run_entry(entry, host, step=None):
                 results.append(r)
                 continue
         results.extend(call_probe(entry, host, d))
+    if beyond:
+        results.append(Result("error", "not judged: %d more guest(s) defined, past kbcheck's cap of %d guests "
+                              "per run (the first %d by name are judged)" % (beyond, MAX_GUESTS, MAX_GUESTS)))
     if not results:
         results.append(Result("skip", "no libvirt guests found"))
     return results
@@ -175,6 +185,7 @@ class _Abandoned(Exception):
 
 
 MAX_HUNG = 16  # threads left behind before the run stops judging (each one holds a blocked read)
+GUESTS_BUDGET = 10.0  # seconds to read and parse every guest definition, at least (or 2 x the timeout)
 
 
 class _BoundedRun(object):
@@ -202,7 +213,7 @@ class _BoundedRun(object):
                 e = self.entries[i]
                 counter = [0]
 
-                def step(subject, i=i, counter=counter):
+                def step(subject, long=False, i=i, counter=counter):
                     counter[0] += 1
                     key = (i, counter[0])
                     with self.lock:
@@ -210,7 +221,8 @@ class _BoundedRun(object):
                             raise _Abandoned()
                         if key in self.hung:
                             return self.hung[key]
-                        self.current = (i, counter[0], subject, time.time())
+                        self.current = (i, counter[0], subject, time.time(),
+                                        max(GUESTS_BUDGET, 2 * self.timeout) if long else self.timeout)
                     return None
                 t0 = time.time()
                 try:
@@ -254,23 +266,23 @@ class _BoundedRun(object):
                 self._give_up("not judged: the run reached its time bound (%g s)" % self.total)
                 break
             cur = self.current
-            wait = self.timeout if cur is None else cur[3] + self.timeout - now
+            wait = self.timeout if cur is None else cur[3] + cur[4] - now
             wait = max(0.001, min(wait, t_start + self.total - now))
             if self.done.wait(wait):
                 break
             with self.lock:
                 if self.done.is_set():
                     break
-                if self.current is not cur or cur is None or time.time() - cur[3] < self.timeout:
+                if self.current is not cur or cur is None or time.time() - cur[3] < cur[4]:
                     continue  # it moved on meanwhile
-                i, n, subject, _ = cur
+                i, n, subject, _, allowed = cur
                 what = self.watched.busy.get(worker.ident) if self.watched is not None else None
                 if what:
-                    msg = "timed out reading %s (no answer within %g s)" % (what, self.timeout)
+                    msg = "timed out reading %s (no answer within %g s)" % (what, allowed)
                     self.watched.poison(what, "timed out reading it earlier in this run (no answer within %g s)"
-                                        % self.timeout)
+                                        % allowed)
                 else:
-                    msg = "timed out: the probe did not finish within %g s" % self.timeout
+                    msg = "timed out: the probe did not finish within %g s" % allowed
                 self.hung[(i, n)] = Result("error", msg, subject)
                 self.gen += 1  # the worker is abandoned: it stops at its next step, if it ever gets there
                 self.current = None

@@ -64,3 +64,27 @@ class Watched(Layer):
     def capabilities(self):
         return self._call("host capabilities", self.base.capabilities)
 
+
+
+def bounded(fn, seconds):
+    """fn() in a thread of its own, waited for at most `seconds` (0 or None: called inline) ->
+    (its value, True), or (None, False) when it did not finish in time (the thread is left
+    behind, like a hung probe). What fn raises is raised here."""
+    if not seconds:
+        return fn(), True
+    box = {}
+
+    def work():
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # handed to the caller
+            box["error"] = e
+    t = threading.Thread(target=work, name="kbcheck-bounded")
+    t.daemon = True
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        return None, False
+    if "error" in box:
+        raise box["error"]
+    return box["value"], True

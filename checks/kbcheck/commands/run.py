@@ -27,13 +27,16 @@ def build_parser(declared=None):
 
 
 def write(text, path):
-    """The report to FILE (atomically), or to standard output."""
-    if path:
-        from kbcheck import atomic
-        atomic.write(path, text)
-        return
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """The report to FILE (atomically), or to standard output (kbcheck.atomic.output)."""
+    from kbcheck import atomic
+    atomic.output(text, path)
+
+
+def bound(timeout):
+    """How long reading the host's summary (or --list's applicability) may take: the guests
+    may be read then (runner.GUESTS_BUDGET), 0 = no deadline."""
+    from kbcheck.runner import GUESTS_BUDGET
+    return max(GUESTS_BUDGET, 4 * timeout) if timeout else 0
 
 
 def judge(args, cat, chosen, source, host):
@@ -48,7 +51,11 @@ def judge(args, cat, chosen, source, host):
     t0 = time.time()
     raw = runner.run(chosen, host, timeout=args.timeout)
     t1 = time.time()
-    info = detect.summary(host)
+    from kbcheck.timeouts import bounded
+    info, done = bounded(lambda: detect.summary(host), bound(args.timeout))
+    if not done:
+        info = detect.fallback(host, "the host's summary was not read within %g s (the host does not answer)"
+                               % bound(args.timeout))
     return results.build(raw, info, kb_version=cat.version, notices=source.notices,
                          run={"started": t0, "ended": t1, "seconds": t1 - t0}, waivers=waivers,
                          ran_ids=[e.id for e in chosen], known_ids=list(cat.by_id))
@@ -75,7 +82,12 @@ def main(argv):
         host = Host(source, assume=assumed)
         if args.list:
             from kbcheck.commands import listing
-            write(listing.render(cat, left, host), args.output)
+            from kbcheck.timeouts import bounded
+            text, done = bounded(lambda: listing.render(cat, left, host), bound(args.timeout))
+            if not done:
+                text = listing.render(cat, left, None, "the host was not read within %g s (it does not answer): "
+                                      "what applies here is not shown" % bound(args.timeout))
+            write(text, args.output)
             return 0
         report = judge(args, cat, chosen, source, host)
         options = reporters.Options(verbose=args.verbose, show_fix=args.show_fix,

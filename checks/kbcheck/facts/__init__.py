@@ -11,7 +11,7 @@ Host is their sum, so a probe sees one `host` with every name CONTRIBUTING docum
   memory     meminfo, numa_nodes, hugepage_pools
   storage    block_devices, mounts, fstab, swaps, image_header
   boot       default_grub, menu_lst, boot_cmdline, boot_xen_cmdline, xen_running_cmdline
-  libvirt    domains, domain_errors, capabilities
+  libvirt    domains, domain_errors, guests, guest_count, capabilities
   tuning     udev_rules, udev_scheduler, tuned, sysctl_at_boot
   system     systemd_units, processes, qemu_processes, hwrng
   machine    kernel_version, host_cpus, xen_info, pv_conversion

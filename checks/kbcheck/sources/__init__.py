@@ -10,8 +10,11 @@ INPUTS lists the options that name an input, and for each the sources that may r
 order they are tried; LIVE is the source when no option names one. A source module offers
 
     recognise(path) -> bool      is `path` an input of this source? (cheap: it looks at names)
-    open_input(path) -> Source   the source over `path`; UsageError, one line with a hint of what
-                                 the user probably meant, when `path` is no usable input
+    open_input(path, timeout=None) -> Source
+                                 the source over `path` (timeout: the run's per-read deadline, for
+                                 what opening it may take: unpacking an archive); UsageError, one
+                                 line with a hint of what the user probably meant, when `path` is
+                                 no usable input
 
 The first source of an option whose recognise() says yes opens the input; the option's last
 source opens what the others do not recognise (and refuses it with its hint when it cannot).
@@ -43,13 +46,13 @@ def _module(name):
     return sys.modules[module]
 
 
-def open_input(option=None, path=None):
+def open_input(option=None, path=None, timeout=None):
     """The source of one input: `option` (one of INPUTS) naming `path`, or the live host (None)."""
     names = [LIVE] if option is None else [i[3] for i in INPUTS if i[0] == option][0]
     for name in names:
         mod = _module(name)
         if name == names[-1] or mod.recognise(path):
-            return mod.open_input(path)
+            return mod.open_input(path, timeout=timeout)
 
 
 def build_chain(inputs=None, connect=None, timeout=None):
@@ -63,7 +66,7 @@ def build_chain(inputs=None, connect=None, timeout=None):
         raise UsageError("%s exclude each other" % " and ".join(o for o, _ in given))
     option, path = given[0] if given else (None, None)
     try:
-        source = open_input(option, path)
+        source = open_input(option, path, timeout=timeout)
     except Evidence as e:  # an archive that cannot be opened: a usage error, one line, exit 2
         raise UsageError(" ".join(("%s: %s" % (e.path, e.reason)).split()))
     chain = with_layers(source, connect=connect, timeout=timeout)

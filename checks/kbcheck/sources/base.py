@@ -1,5 +1,30 @@
 """The interface every data source implements, and the base of the layers laid over one."""
 
+# guests a source reads (parses, judges) in one run, at most: the first by name. A run of 5000
+# guests takes a few seconds and some hundred MB; past it, one notice and one error per guest
+# check say how many were left out, and checks over all guests are errors, never a guess.
+MAX_GUESTS = 5000
+
+
+class Guests(list):
+    """What Source.domains() answers: the (name, xml, state, origin) of the guests read, and
+    beyond: how many more the source defines, left unread past MAX_GUESTS."""
+
+    beyond = 0
+
+
+def guests(read, beyond=0):
+    """Guests(read), with `beyond` more left unread (the facts layer tells the reader)."""
+    out = Guests(read)
+    out.beyond = beyond
+    return out
+
+
+def first_guests(names):
+    """The names of guest definitions (sortable) -> (the first MAX_GUESTS, how many are past them)."""
+    names = sorted(names)
+    return names[:MAX_GUESTS], max(0, len(names) - MAX_GUESTS)
+
 
 class Source(object):
     """A read-only view of one host.
@@ -10,10 +35,13 @@ class Source(object):
       listdir(path)    -> sorted list of names; None when the directory does not exist.
       command(name)    -> str output of a named command as the host printed it ("sysctl -a",
                           "virsh capabilities"); raises errors.NotCollected when not available.
-      domains()        -> list of (name, xml_text, state, origin) for libvirt guests;
+      domains()        -> list of (name, xml, state, origin) for libvirt guests, at most
+                          MAX_GUESTS (a Guests list whose `beyond` counts the rest);
                           state is "running", "shut off", ... or None when unknown (offline).
-                          xml_text is None when the definition could not be read (origin says
-                          why), or an errors.Evidence (NeedsRoot) the guest's result reports.
+                          xml is the definition's text, or its bytes as stored (the XML parser
+                          decodes them by their own declaration); None when the definition
+                          could not be read (origin says why), or an errors.Evidence
+                          (NeedsRoot) the guest's result reports.
       capabilities()   -> xml text of `virsh capabilities` or None.
       read_bytes(path, limit) -> the first `limit` bytes of a file (disk image headers); None
                           when absent; archives raise errors.NotCollected (the default).

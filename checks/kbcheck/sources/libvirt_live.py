@@ -23,7 +23,7 @@ is left behind and the run goes on with the files).
 import threading
 
 from kbcheck.errors import Evidence
-from kbcheck.sources.base import Layer
+from kbcheck.sources.base import Layer, guests
 
 SYSTEM_URIS = {"kvm": "qemu:///system", "xen": "xen:///system"}
 
@@ -219,7 +219,7 @@ def _nodeinfo_text(n):
 def files_domains(base):
     """The guests from the base source's files, with a state from the status files libvirt keeps
     under /run/libvirt for running domains (when that directory exists at all)."""
-    out = list(base.domains())
+    out = base.domains()
     running = {}
     seen_dirs = False
     for run_dir, _ in _RUN_DIRS:
@@ -239,7 +239,7 @@ def files_domains(base):
     known = set()
     for name, text, state, origin in out:
         known.add(name)
-        if state is None and isinstance(text, str):
+        if state is None and isinstance(text, (str, bytes)):
             state = "running" if name in running else "shut off"
         result.append((name, text, state, origin))
     # transient guests live only in /run: their status file wraps the live <domain>
@@ -253,7 +253,7 @@ def files_domains(base):
         inner = _domain_from_status(text) if text else None
         if inner is not None:
             result.append((name, inner, "running", path))
-    return result
+    return guests(result, getattr(out, "beyond", 0))
 
 
 def _domain_from_status(text):

@@ -9,5 +9,5 @@ def recognise(path):
     return path is None
 
 
-def open_input(path=None):
+def open_input(path=None, timeout=None):
     return RootSource("/")

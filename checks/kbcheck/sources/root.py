@@ -1,19 +1,20 @@
 """Files under a root directory: the live host ("/") or a copied tree (a snapshot, an extracted archive).
 
 Reads never leave the root: symbolic links are resolved component by component as if the root
-were "/" (as chroot would), and a link that climbs above the root is refused. Only regular files
-are read, and at most MAX_BYTES of each, so a FIFO, a device node or a huge file cannot hang or
-flood a run.
+were "/" (as chroot would), and a link that climbs above the root is refused, with every step
+taken on an open folder so that a link swapped in during the run cannot lead out either
+(kbcheck.sources.confined). Only regular files are read, and at most MAX_BYTES of each, so a
+FIFO, a device node or a huge file cannot hang or flood a run.
 """
 import errno
 import os
 import stat
 
 from kbcheck.errors import NeedsRoot, Unreadable, UsageError
-from kbcheck.sources.base import Source
+from kbcheck.sources.base import Source, first_guests, guests
+from kbcheck.sources.confined import FOLDER, Escape, NotRegular, Tree, parts_of
 
 MAX_BYTES = 8 * 1024 * 1024
-_MAX_LINKS = 40
 
 
 def _read_capped(f, cap):
@@ -41,7 +42,7 @@ def recognise(path):
     return any(os.path.isdir(os.path.join(path, m)) for m in ROOT_MARKS)
 
 
-def open_input(path):
+def open_input(path, timeout=None):
     """The source over --root DIR. Anything but a root tree is a usage error naming the folders
     below it that are one (or the supportconfig it holds)."""
     if not os.path.isdir(path):
@@ -58,10 +59,6 @@ def open_input(path):
     return RootSource(path)
 
 
-class Escape(Exception):
-    pass
-
-
 class RootSource(Source):
     kind = "root"
 
@@ -72,79 +69,32 @@ class RootSource(Source):
         self.live = self.root == "/"
         if self.live and type(self) is RootSource:
             self.kind = "live"   # this machine itself, read in place (label "/")
+        # a copy is read through kbcheck.sources.confined: never a step outside it, even under a race
+        self.tree = None if self.live else Tree(self.root)
 
-    # -- path resolution ---------------------------------------------------------------
-    def resolve(self, path):
-        """The real path of host path `path` under the root, symlinks resolved inside it.
-
-        The resolved parent folders are remembered for the run (the tree does not change while
-        it is judged), so reading many files of one folder costs one lstat per file."""
-        if self.live:
-            return path
-        parts = [p for p in path.split("/") if p and p != "."]
-        if not parts:
-            return self.root
-        if ".." in parts:
-            done = self._walk([], parts, path)
-        else:
-            parent = "/".join(parts[:-1])
-            cache = self.__dict__.setdefault("_dirs", {})
-            base = cache.get(parent)
-            if base is None:
-                base = cache[parent] = self._walk([], parts[:-1], path)
-            done = self._walk(list(base), parts[-1:], path)
-        return os.path.join(self.root, *done) if done else self.root
-
-    def _walk(self, done, parts, path):
-        """Resolve `parts` below the already resolved components `done`; -> the real components."""
-        parts = list(parts)
-        links = 0
-        while parts:
-            part = parts.pop(0)
-            if part == "..":
-                if not done:
-                    raise Escape(path)
-                done.pop()
-                continue
-            candidate = os.path.join(self.root, *(done + [part]))
-            try:
-                st = os.lstat(candidate)
-            except OSError:
-                done.append(part)
-                continue
-            if stat.S_ISLNK(st.st_mode):
-                links += 1
-                if links > _MAX_LINKS:
-                    raise Escape(path)
-                target = os.readlink(candidate)
-                if target.startswith("/"):
-                    done = []
-                parts = [p for p in target.split("/") if p and p != "."] + parts
-                continue
-            done.append(part)
-        return done
+    def close(self):
+        if self.tree is not None:
+            self.tree.close()
 
     # -- the interface -----------------------------------------------------------------
     def _head(self, path, limit):
         """The first `limit` bytes of the regular file at host path `path`; None when absent."""
         try:
-            real = self.resolve(path)
+            fd = self._open(path)
         except Escape:
             raise Unreadable(path, "refused: a symbolic link leads outside %s" % self.root)
-        try:
-            st = os.stat(real)
+        except NotRegular:
+            raise Unreadable(path, "not a regular file; refused to read it")
         except OSError as e:
             if e.errno in (errno.ENOENT, errno.ENOTDIR):
                 return None
             if e.errno == errno.EACCES:
                 raise NeedsRoot(path, "needs root")
             raise Unreadable(path, e.strerror or str(e))
-        if not stat.S_ISREG(st.st_mode):
-            if stat.S_ISDIR(st.st_mode):
-                return None
-            raise Unreadable(path, "not a regular file; refused to read it")
+        if fd is None:
+            return None
         try:
-            with open(real, "rb") as f:
+            with os.fdopen(fd, "rb") as f:
                 return _read_capped(f, limit)
         except OSError as e:
             if e.errno == errno.EACCES:
@@ -153,6 +103,19 @@ class RootSource(Source):
                 return None
             # /sys files may refuse reads (EINVAL, EIO, ENODEV): treat as unreadable
             raise Unreadable(path, e.strerror or str(e))
+
+    def _open(self, path):
+        """A descriptor open for reading of the regular file at host path `path`, None when
+        there is none (or it is a folder). Escape, NotRegular, OSError."""
+        if self.tree is not None:
+            fd = self.tree.open_file(parts_of(path))
+            return None if fd is FOLDER else fd
+        st = os.stat(path)   # the live host, read in place
+        if stat.S_ISDIR(st.st_mode):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular()
+        return os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
 
     def read_text(self, path):
         data = self._head(path, MAX_BYTES + 1)
@@ -171,35 +134,43 @@ class RootSource(Source):
 
     def listdir(self, path):
         try:
-            real = self.resolve(path)
+            names = self.tree.listdir(parts_of(path)) if self.tree is not None else os.listdir(path)
         except Escape:
             return None
-        try:
-            return sorted(os.listdir(real))
         except OSError as e:
             if e.errno == errno.EACCES:
                 raise NeedsRoot(path, "needs root")
             return None
+        return sorted(names) if names is not None else None
+
+    def read_raw(self, path):
+        """The bytes of a whole file (at most MAX_BYTES, else Unreadable); None when absent."""
+        data = self._head(path, MAX_BYTES + 1)
+        if data is not None and len(data) > MAX_BYTES:
+            raise Unreadable(path, "larger than %d MiB; refused to read it" % (MAX_BYTES >> 20))
+        return data
 
     def domains(self):
-        out = []
+        """The guest definitions under /etc/libvirt/{qemu,libxl,lxc}, as their bytes (the XML
+        parser honours their encoding declaration); at most MAX_GUESTS, the first by name."""
+        found = []
         for d in ("/etc/libvirt/qemu", "/etc/libvirt/libxl", "/etc/libvirt/lxc"):
-            for name in self.listdir(d) or []:
-                if not name.endswith(".xml"):
-                    continue
-                p = d + "/" + name
-                try:
-                    text = self.read_text(p)
-                except Unreadable as e:
-                    out.append((name[:-4], None, None, p + ": " + e.reason))
-                    continue
-                except NeedsRoot as e:
-                    # this guest only: the others are still judged (see Source.domains)
-                    out.append((name[:-4], e, None, p))
-                    continue
-                if text is not None:
-                    out.append((name[:-4], text, None, p))
-        return out
+            found.extend((name[:-4], d + "/" + name) for name in self.listdir(d) or [] if name.endswith(".xml"))
+        keep, beyond = first_guests(found)
+        out = []
+        for name, p in keep:
+            try:
+                data = self.read_raw(p)
+            except Unreadable as e:
+                out.append((name, None, None, p + ": " + e.reason))
+                continue
+            except NeedsRoot as e:
+                # this guest only: the others are still judged (see Source.domains)
+                out.append((name, e, None, p))
+                continue
+            if data is not None:
+                out.append((name, data, None, p))
+        return guests(out, beyond)
 
     def capabilities(self):
         # An offline copy of `virsh capabilities`, where a snapshot carries one.

@@ -19,6 +19,7 @@ import re
 
 from kbcheck.errors import NotCollected, Unreadable
 from kbcheck.parsers import kernel as kernel_parser
+from kbcheck.sources.base import MAX_GUESTS, first_guests, guests
 from kbcheck.sources.root import RootSource
 
 _VIRT_DIRS = ("virsh", "libvirt", "xen")
@@ -48,7 +49,7 @@ def recognise(path):
     return os.path.isdir(os.path.join(path, "sos_commands"))
 
 
-def open_input(path):
+def open_input(path, timeout=None):
     return SosreportSource(path)
 
 
@@ -64,22 +65,17 @@ class SosreportSource(RootSource):
 
     # -- sos_commands ------------------------------------------------------------------
     def _cmd_file(self, plugin_dirs, names):
-        """Text of the first sos_commands/<dir>/<name> that exists, else None."""
-        base = os.path.join(self.root, "sos_commands")
+        """Text of the first sos_commands/<dir>/<name> that exists, else None (read inside the
+        tree like every file: a link there resolves inside it)."""
         for d in plugin_dirs:
             for n in names:
-                p = os.path.join(base, d, n)
-                if os.path.isfile(p) and not os.path.islink(p):
-                    t = self.read_text("/sos_commands/%s/%s" % (d, n))
-                    if t is not None:
-                        return t
+                t = RootSource.read_text(self, "/sos_commands/%s/%s" % (d, n))
+                if t is not None:
+                    return t
         return None
 
     def _plugin_dirs(self):
-        try:
-            return sorted(os.listdir(os.path.join(self.root, "sos_commands")))
-        except OSError:
-            return []
+        return RootSource.listdir(self, "/sos_commands") or []
 
     def sysctl_values(self):
         """{key: value} from sos_commands/kernel/sysctl_-a, None when sos did not keep it."""
@@ -165,40 +161,43 @@ class SosreportSource(RootSource):
         return virsh.list_states(t or "")
 
     def domains(self):
+        """The guests of sos_commands/*/virsh_-r_dumpxml_NAME, then those of /etc/libvirt: at
+        most MAX_GUESTS, the first by name (as the files name them)."""
+        dumps = []
+        for d in _VIRT_DIRS:
+            for n in RootSource.listdir(self, "/sos_commands/" + d) or []:
+                m = re.match(r"^virsh(?:_-r)?_dumpxml_(.+)$", n)
+                if m:
+                    dumps.append((m.group(1), "sos_commands/%s/%s" % (d, n)))
+        keep, beyond = first_guests(dumps)
         states = self._states()
         out = []
         seen = set()
-        base = os.path.join(self.root, "sos_commands")
-        for d in _VIRT_DIRS:
+        for dom, origin in keep:
             try:
-                names = sorted(os.listdir(os.path.join(base, d)))
-            except OSError:
+                data = self.read_raw("/" + origin)
+            except Unreadable as e:
+                out.append((dom, None, None, origin + ": " + e.reason))
+                seen.add(dom)
                 continue
-            for n in names:
-                m = re.match(r"^virsh(?:_-r)?_dumpxml_(.+)$", n)
-                if not m:
-                    continue
-                dom = m.group(1)
-                origin = "sos_commands/%s/%s" % (d, n)
-                try:
-                    text = self.read_text("/" + origin)
-                except Unreadable as e:
-                    out.append((dom, None, None, origin + ": " + e.reason))
-                    seen.add(dom)
-                    continue
-                if not text or not text.strip():
-                    continue
-                nm = re.search(r"<name>([^<]+)</name>", text)
-                name = nm.group(1).strip() if nm else dom
-                if name in seen:
-                    continue
-                seen.add(name)
-                out.append((name, text, states.get(name), origin))
-        for name, text, state, origin in RootSource.domains(self):
+            if not data or not data.strip():
+                continue
+            nm = re.search(br"<name>([^<]+)</name>", data)
+            name = nm.group(1).strip().decode("utf-8", "replace") if nm else dom
+            if name in seen:
+                continue
+            seen.add(name)
+            out.append((name, data, states.get(name), origin))
+        files = RootSource.domains(self)
+        beyond += files.beyond
+        for name, text, state, origin in files:
             if name not in seen:
                 seen.add(name)
                 out.append((name, text, states.get(name, state), origin))
-        return out
+        if len(out) > MAX_GUESTS:
+            out.sort(key=lambda d: d[0])
+            out, beyond = out[:MAX_GUESTS], beyond + len(out) - MAX_GUESTS
+        return guests(out, beyond)
 
     def capabilities(self):
         t = self._cmd_file(_VIRT_DIRS, [mangle("virsh -r capabilities"), mangle("virsh capabilities")])

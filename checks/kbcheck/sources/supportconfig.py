@@ -16,15 +16,14 @@ of evidence are kept apart:
 import fnmatch
 import os
 import re
-import shutil
 import tempfile
 
 from kbcheck.errors import CommandFailed, NotCollected, Unreadable, UsageError
 from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.parsers import supportconfig_sections as scp
 from kbcheck.parsers import virsh
-from kbcheck.sources.base import Source
-from kbcheck.sources.extract import MAX_TOTAL, safe_extract
+from kbcheck.sources.base import Source, first_guests, guests
+from kbcheck.sources.extract import DEADLINE, MAX_TOTAL, remove_tree, safe_extract
 from kbcheck.sources.find import did_you_mean
 from kbcheck.sources.supportconfig_archive import candidates, find_top, is_supportconfig, read_sections
 from kbcheck.sources.supportconfig_locations import (CMD, COMMANDS, CONF, DUMPXML, LISTED, LOCATIONS, VIRSH_CAPS,
@@ -35,10 +34,11 @@ from kbcheck.sources.supportconfig_locations import (CMD, COMMANDS, CONF, DUMPXM
 recognise = is_supportconfig
 
 
-def open_input(path):
+def open_input(path, timeout=None):
     """The source over --supportconfig PATH. A folder must hold supportconfig's
     basic-environment.txt (or supportconfig.txt), at its top or in the scc_* folder just below
-    it; anything else is a usage error naming what the user probably meant."""
+    it; anything else is a usage error naming what the user probably meant. timeout: the run's
+    per-read deadline; unpacking a tarball may take 12 times as long (0: no deadline)."""
     if not os.path.exists(path):
         raise UsageError("--supportconfig %s: no such file or directory" % path)
     if os.path.isdir(path) and find_top(path) is None:
@@ -47,44 +47,59 @@ def open_input(path):
         if not hint and root.recognise(path):
             hint = "; a root tree or sosreport is read with --root %s" % path
         raise UsageError("--supportconfig %s: not a supportconfig (no basic-environment.txt)%s" % (path, hint))
-    return SupportconfigSource(path)
+    seconds = DEADLINE if timeout is None else (12 * float(timeout) if timeout else None)
+    return SupportconfigSource(path, seconds=seconds)
 
 
 # -- the source -------------------------------------------------------------------------------
 class SupportconfigSource(Source):
     kind = "supportconfig"
 
-    def __init__(self, path, max_total=MAX_TOTAL):
+    def __init__(self, path, max_total=MAX_TOTAL, seconds=DEADLINE):
         Source.__init__(self)
         self.path = os.path.abspath(path)
         self.label = self.path
         self._tmp = None
-        self._files = {}     # name -> [Section] or an Evidence to raise
+        self._dir_fd = None
+        self._files = {}     # name -> its sections' Index, or an Evidence to raise
+        try:
+            self._open(max_total, seconds)
+        except BaseException:  # Ctrl-C, SIGTERM and SIGHUP too: the temporary folder goes
+            self.close()
+            raise
+
+    def _open(self, max_total, seconds):
         if os.path.isdir(self.path):
             top = find_top(self.path)
             self.dir = top or self.path
         elif os.path.isfile(self.path):
-            self._tmp = tempfile.mkdtemp(prefix="kbcheck-scc-")
-            try:
-                safe_extract(self.path, self._tmp, max_total=max_total, notices=self.notices)
-            except Exception:
-                self.close()
-                raise
+            from kbcheck.interrupts import held
+            with held():  # the folder is remembered as soon as it exists
+                self._tmp = tempfile.mkdtemp(prefix="kbcheck-scc-")
+            stopped = safe_extract(self.path, self._tmp, max_total=max_total, notices=self.notices,
+                                   seconds=seconds)
             top = find_top(self._tmp)
             if top is None:
-                self.close()
-                raise Unreadable(self.path, "not a supportconfig archive (no basic-environment.txt inside)")
+                raise Unreadable(self.path, "not a supportconfig archive (no basic-environment.txt inside%s)"
+                                 % ("; reading stopped early: %s" % stopped if stopped else ""))
             self.dir = top
         else:
             raise Unreadable(self.path, "no such supportconfig archive or directory")
         try:
-            self.names = set(n for n in os.listdir(self.dir) if n.endswith(".txt"))
+            self._dir_fd = os.open(self.dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+            self.names = set(n for n in os.listdir(self._dir_fd) if n.endswith(".txt"))
         except OSError as e:
             raise Unreadable(self.path, e.strerror or str(e))
 
     def close(self):
+        if self._dir_fd is not None:
+            try:
+                os.close(self._dir_fd)
+            except OSError:
+                pass
+            self._dir_fd = None
         if self._tmp:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            remove_tree(self._tmp)
             self._tmp = None
 
     def __del__(self):
@@ -95,31 +110,22 @@ class SupportconfigSource(Source):
 
     # -- sections ------------------------------------------------------------------------
     def sections(self, name):
-        """The parsed sections of one text file; None when the archive has no such file."""
+        """The sections of one text file, indexed (supportconfig_sections.Index: its sections
+        list, first(), under()); None when the archive has no such file. Read once per run."""
         if name not in self.names:
             return None
         if name not in self._files:
-            self._files[name] = read_sections(self.dir, name, self.notices)
+            self._files[name] = read_sections(self._dir_fd, name, self.notices)
         v = self._files[name]
         if isinstance(v, Exception):
             raise v
         return v
 
     def _find(self, name, kind, header):
-        """The first section of file `name` with that kind and label (commands: by command_key)."""
-        secs = self.sections(name)
-        if not secs:
-            return None
-        if kind == CMD:
-            key = scp.command_key(header)
-            for s in secs:
-                if s.kind == CMD and scp.command_key(s.header) == key:
-                    return s
-            return None
-        for s in secs:
-            if s.kind == kind and s.header == header:
-                return s
-        return None
+        """The first section of file `name` with that kind and label (commands: by command_key):
+        one lookup in the file's index."""
+        index = self.sections(name)
+        return index.first(kind, header) if index is not None else None
 
     # -- read_text ---------------------------------------------------------------------
     def read_text(self, path):
@@ -193,8 +199,8 @@ class SupportconfigSource(Source):
                     continue
                 if kind == LISTED and pattern == prefix + "*" and fname != "etc.txt":
                     covered = True
-                for s in secs:
-                    if s.kind == CONF and s.state != scp.ABSENT and s.header.startswith(prefix):
+                for s in secs.under(prefix):
+                    if s.state != scp.ABSENT:
                         rest = s.header[len(prefix):]
                         if rest and "*" not in rest:
                             names.add(rest.split("/", 1)[0])
@@ -261,12 +267,11 @@ class SupportconfigSource(Source):
 
     def _virsh_sections(self, regex):
         for fname in VIRT:
-            secs = self.sections(fname)
-            for s in secs or []:
-                if s.kind == CMD:
-                    m = regex.match(scp.command_key(s.header))
-                    if m:
-                        yield fname, s, m
+            index = self.sections(fname)
+            for s in index.commands if index is not None else ():
+                m = regex.match(scp.command_key(s.header))
+                if m:
+                    yield fname, s, m
 
     def _states(self):
         states = {}
@@ -276,36 +281,31 @@ class SupportconfigSource(Source):
         return states
 
     def domains(self):
-        states = self._states()
-        out = []
-        seen = set()
+        """The guests of `virsh dumpxml` sections, then of /etc/libvirt/*/NAME.xml sections,
+        one per name, as their bytes (the XML parser honours their encoding declaration); at
+        most MAX_GUESTS, the first by name."""
+        found = {}   # name -> (section or None, origin, why not readable)
         for fname, s, m in self._virsh_sections(DUMPXML):
             name = m.group(1).strip("'\"")
-            if name in seen:
-                continue
-            origin = "%s: virsh dumpxml %s" % (fname, name)
-            if s.state != scp.OK or not s.body.strip():
-                continue
-            seen.add(name)
-            out.append((name, s.body, states.get(name), origin))
+            if name not in found and s.state == scp.OK and s.raw.strip():
+                found[name] = (s, "%s: virsh dumpxml %s" % (fname, name), None)
         for d in ("/etc/libvirt/qemu/", "/etc/libvirt/libxl/", "/etc/libvirt/lxc/"):
             for fname in VIRT:
-                for s in self.sections(fname) or []:
-                    if s.kind != CONF or not s.header.startswith(d) or not s.header.endswith(".xml"):
-                        continue
+                index = self.sections(fname)
+                for s in index.under(d) if index is not None else ():
                     rest = s.header[len(d):]
-                    if "/" in rest or "*" in rest or s.state == scp.ABSENT:
+                    if not rest.endswith(".xml") or "/" in rest or "*" in rest or rest[:-4] in found:
                         continue
-                    name = rest[:-4]
-                    if name in seen:
-                        continue
-                    seen.add(name)
-                    origin = "%s: %s" % (fname, s.header)
-                    if s.state != scp.OK:
-                        out.append((name, None, None, origin + " (" + s.state + ")"))
-                    else:
-                        out.append((name, s.body, states.get(name), origin))
-        return out
+                    if s.state != scp.ABSENT:
+                        origin = "%s: %s" % (fname, s.header)
+                        found[rest[:-4]] = (s, origin, None if s.state == scp.OK else origin + " (" + s.state + ")")
+        keep, beyond = first_guests(found)
+        states = self._states() if keep else {}
+        out = []
+        for name in keep:
+            s, origin, why = found[name]
+            out.append((name, None, None, why) if why else (name, s.raw, states.get(name), origin))
+        return guests(out, beyond)
 
     def capabilities(self):
         for fname, s, _m in self._virsh_sections(VIRSH_CAPS):

@@ -1,5 +1,6 @@
 """A supportconfig on disk: how one is recognised (a scc_*/nts_* tarball, or a folder holding its
 basic-environment.txt), where its text files are, and each file read into its sections."""
+import errno
 import itertools
 import os
 import stat
@@ -53,24 +54,59 @@ def candidates(path):
     return out
 
 
-def read_sections(folder, name, notices):
-    """The sections of text file `name` in `folder` (kbcheck.parsers.supportconfig_sections), at most
-    MAX_FILE bytes of it; [] with a notice when it is not in supportconfig's format; an Unreadable
-    (returned, for the caller to keep and raise) when it cannot be read."""
-    p = os.path.join(folder, name)
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class TextFile(object):
+    """One text file of a supportconfig folder, opened relative to the folder's descriptor
+    `dir_fd` without following a link; load(start, end) reads a part of it again later, and
+    refuses when the name no longer is the file first read (replaced during the run)."""
+
+    def __init__(self, dir_fd, name):
+        self.dir_fd, self.name = dir_fd, name
+        self.ident = None
+
+    def open(self):
+        fd = os.open(self.name, _READ, dir_fd=self.dir_fd)
+        st = os.fstat(fd)
+        if self.ident is None:
+            self.ident = (st.st_dev, st.st_ino)
+        if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != self.ident:
+            os.close(fd)
+            raise Unreadable(self.name, "not a regular file" if not stat.S_ISREG(st.st_mode) else
+                             "replaced by another file while it was read")
+        return fd, st
+
+    def load(self, start, end):
+        fd, _ = self.open()
+        with os.fdopen(fd, "rb") as f:
+            f.seek(start)
+            return f.read(end - start)
+
+
+def read_sections(dir_fd, name, notices):
+    """The sections of text file `name` of the folder open as `dir_fd`, indexed once
+    (kbcheck.parsers.supportconfig_sections: scan, Index), at most MAX_FILE bytes of it; an empty
+    Index with a notice when it is not in supportconfig's format, and a notice when it has more
+    sections than are read; an Unreadable (returned, for the caller to keep and raise) when it
+    cannot be read."""
+    src = TextFile(dir_fd, name)
     try:
-        st = os.lstat(p)
-        if not stat.S_ISREG(st.st_mode):
-            raise Unreadable(name, "not a regular file")
-        if st.st_size > MAX_FILE:
-            raise Unreadable(name, "larger than %d MiB" % (MAX_FILE >> 20))
-        with open(p, "rb") as f:
-            text = f.read(MAX_FILE + 1).decode("utf-8", "replace")
-        return scp.parse(text)
+        fd, st = src.open()
+        with os.fdopen(fd, "rb") as f:
+            if st.st_size > MAX_FILE:
+                raise Unreadable(name, "larger than %d MiB" % (MAX_FILE >> 20))
+            data = f.read(MAX_FILE + 1)
+        index = scp.Index(*scp.scan(data, src, scp.MAX_SECTIONS))
     except ParseError as e:
         notices.append("supportconfig file %s is not in supportconfig format: %s" % (name, e))
-        return []
+        return scp.Index([])
     except OSError as e:
-        return Unreadable(name, e.strerror or str(e))
+        return Unreadable(name, "a symbolic link; refused to follow it" if e.errno == errno.ELOOP
+                          else e.strerror or str(e))
     except Unreadable as e:
         return e
+    if not index.complete:
+        notices.append("supportconfig file %s: only its first %d sections are read (a cap); what comes "
+                       "after them counts as not collected" % (name, scp.MAX_SECTIONS))
+    return index
