@@ -31,7 +31,8 @@ MARKERS = {
 KIND = "kbcheck-fleet-report"
 
 MAX_FILE = 64 * 1024 * 1024    # bytes of one host file
-MAX_VALUES = 4000000           # JSON values of one host file (counted by its separators)
+MAX_VALUES = 2000000           # JSON values of one host file (counted by its separators; a
+                               # report of 2000 guests, kbcheck's cap, has some 1.5 million)
 MAX_RESULTS = 200000           # results of one host
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # field -> (types, longest), for a result; strings are also cut to what kbcheck itself keeps
@@ -103,14 +104,18 @@ def _constant(name):
     raise ValueError("%s is not JSON (NaN and Infinity are refused)" % name)
 
 
-def load(raw):
-    """The JSON document of a host file's bytes; Bad (one line) on any problem."""
+def decode(raw):
+    """The text of a host file's bytes; Bad (one line) when it holds too many values or is not UTF-8."""
     if raw.count(b",") + raw.count(b":") > MAX_VALUES:
         raise Bad("more than %d JSON values: not a kbcheck report" % MAX_VALUES)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise Bad("not UTF-8 text (byte %d)" % e.start)
+
+
+def load(text):
+    """The JSON document of a host file's text; Bad (one line) on any problem."""
     if not text.strip():
         raise Bad("empty file (did the run on this host stop early?)")
     try:
@@ -198,8 +203,10 @@ def read_host(path, name):
             raw = f.read(MAX_FILE + 1)
         if len(raw) > MAX_FILE:
             raise Bad("larger than %d MiB: refused" % (MAX_FILE >> 20))
-        doc = load(raw)
-        raw = None
+        text = decode(raw)
+        raw = None   # (a file near the cap is held once at a time: bytes, text, then the document)
+        doc = load(text)
+        text = None
         if not isinstance(doc, dict):
             raise Bad("expected a JSON object (a kbcheck --format json report), found a %s" % type(doc).__name__)
         if doc.get("kind") == KIND:

@@ -8,6 +8,7 @@ could not be judged.
 from html import escape
 
 from kbcheck.fleet.merge import MARKERS, ORDER, entry_key, entry_url
+from kbcheck.textsafe import visible
 
 PROBLEMS = ("fail", "error", "warn")
 LISTED_AS_LINKS = ("fail", "error", "warn")
@@ -109,7 +110,9 @@ JS = """
 
 
 def _e(s):
-    return escape("" if s is None else str(s), quote=True)
+    """A value for the page: HTML-escaped, and control, bidi and invisible characters shown as
+    visible escapes (kbcheck.textsafe.visible), as on a terminal."""
+    return escape(visible("" if s is None else str(s)), quote=True)
 
 
 def _bar(counts, total):

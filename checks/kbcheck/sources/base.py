@@ -1,9 +1,9 @@
 """The interface every data source implements, and the base of the layers laid over one."""
 
-# guests a source reads (parses, judges) in one run, at most: the first by name. A run of 5000
+# guests a source reads (parses, judges) in one run, at most: the first by name. A run of 2000
 # guests takes a few seconds and some hundred MB; past it, one notice and one error per guest
 # check say how many were left out, and checks over all guests are errors, never a guess.
-MAX_GUESTS = 5000
+MAX_GUESTS = 2000
 
 
 class Guests(list):
