@@ -27,8 +27,14 @@ class Result(object):
         if status not in STATUSES:
             raise ValueError("unknown status %r" % (status,))
         self.status = status
-        self.message = clean(str(message), MAX_MESSAGE)
-        self.subject = None if subject is None else clean(str(subject), MAX_SUBJECT)
+        message = str(message)
+        # (the common case, tens of thousands of times on a host with many guests: two C calls)
+        self.message = message if len(message) <= MAX_MESSAGE and message.isprintable() else clean(message, MAX_MESSAGE)
+        if subject is not None:
+            subject = str(subject)
+            if len(subject) > MAX_SUBJECT or not subject.isprintable():
+                subject = clean(subject, MAX_SUBJECT)
+        self.subject = subject
         self.facts = facts
         if isinstance(covers, str):
             covers = (covers,)

@@ -74,7 +74,9 @@ def _evidence_result(e, subject):
 
 def call_probe(entry, host, dom=None):
     """Run one probe once, isolated: whatever it raises becomes a result."""
-    subject = clean(dom.name, MAX_SUBJECT) if dom is not None else None
+    subject = dom.name if dom is not None else None
+    if subject is not None and (len(subject) > MAX_SUBJECT or not subject.isprintable()):
+        subject = clean(subject, MAX_SUBJECT)
     try:
         fn = entry.probe()
     except SyntaxError as e:

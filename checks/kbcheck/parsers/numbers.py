@@ -11,7 +11,8 @@ MAX_DIGITS = 40
 def integer(text, base=10):
     """int(text, base) for a text of at most MAX_DIGITS characters (blanks around it aside);
     ValueError otherwise, as int() gives for text that is no number."""
-    text = text.strip()
-    if len(text) > MAX_DIGITS:
-        raise ValueError("a number of %d characters" % len(text))
+    if len(text) > MAX_DIGITS:  # (int() strips the blanks itself: only a long text needs a look)
+        text = text.strip()
+        if len(text) > MAX_DIGITS:
+            raise ValueError("a number of %d characters" % len(text))
     return int(text, base)
