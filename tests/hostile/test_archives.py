@@ -131,14 +131,26 @@ def test_names_over_the_caps_are_refused_and_the_rest_is_judged(kbcheck, work):
     assert any("2 member(s) not extracted (name over the caps" in n for n in _notices(o.out)), _notices(o.out)
 
 
-@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGINT"])
-def test_a_signal_during_extraction_removes_the_temporary_folder(pyz, work, big, sig):
+def _slow(big):
+    """A bzip2 archive of seven 63 MiB files (each under the one-file cap: all are written)."""
     def make(d):
         pieces = [gen.supportconfig_members()]
         for i in range(7):
             pieces += [gen.header("%s/big%d.txt" % (TOP, i), 63 * gen.MiB), (b"\x00" * gen.MiB, 63)]
         return gen.write(os.path.join(d, TOP + ".tbz"), pieces + [gen.END], "bz2")
-    arc = big("slow", make)
+    return big("slow", make)
+
+
+def test_unpacking_has_a_deadline(kbcheck, work, big):
+    """12 x --timeout: with --timeout 0.05, 0.6 s; unpacking and writing 441 MiB takes longer."""
+    o = kbcheck("unpacking deadline", "--supportconfig", _slow(big), "--timeout", "0.05", "--format", "json")
+    o.check((0, 1, 3))
+    assert any("unpacking took longer than its deadline of 0.6 s" in n for n in _notices(o.out)), _notices(o.out)
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_during_extraction_removes_the_temporary_folder(pyz, work, big, sig):
+    arc = _slow(big)
     tmp = os.path.join(work, "tmp")
     os.makedirs(tmp)
     out, err = os.path.join(work, "o"), os.path.join(work, "e")
