@@ -102,7 +102,7 @@ def test_guests_with_4_mib_names_make_a_small_report(kbcheck, work):
     files = dict(("/etc/libvirt/qemu/n%d.xml" % i, gen.guest_xml("n%d" % i + "N" * (4 * 1024 * 1024 - 400)))
                  for i in range(10))
     out = os.path.join(work, "r.json")
-    o = kbcheck("4 MiB guest names", "--root", _root(work, files, drop_guests=True), "--format", "json",
+    kbcheck("4 MiB guest names", "--root", _root(work, files, drop_guests=True), "--format", "json",
                 "--output", out, files=[out]).check((0, 1, 3))
     assert os.path.getsize(out) < 8 * 1024 * 1024
     subjects = set(r["subject"] for r in json.load(open(out))["results"] if (r["subject"] or "").startswith("n"))
