@@ -44,7 +44,8 @@ def test_a_malformed_catalog_is_one_line_and_exit_2(built, kbcheck, work, change
     cat = _catalog(built)
     change(cat)
     p = _write(work, "catalog.json", json.dumps(cat))
-    for argv in (["--root", gen.EXAMPLE], ["--list"], ["explain", "ksm-merge-across-nodes"]):
+    commands = (["--root", gen.EXAMPLE], ["--list"], ["explain", "ksm-merge-across-nodes"])
+    for argv in commands if why == "has no entries" else commands[:1]:  # (every command loads it alike)
         if argv[0] == "explain":
             argv = argv + ["--catalog", p]
         else:

@@ -153,7 +153,7 @@ def test_a_link_swapped_in_during_runs_never_shows_a_file_outside(kbcheck, work)
     t = threading.Thread(target=swap_folder)
     t.start()
     try:
-        for i in range(8):
+        for i in range(6):
             kbcheck("links swapped during run %d" % i, "--root", root, "--format", "json").check((0, 1, 3))
     finally:
         stop.set()
