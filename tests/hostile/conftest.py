@@ -51,5 +51,5 @@ def pytest_terminal_summary(terminalreporter):
     if line:
         if terminalreporter.config.option.verbose > 0:
             for name, seconds, peak in sorted(harness.MEASURED, key=lambda m: -m[1]):
-                terminalreporter.write_line("  %6.2f s %5.0f MB  %s" % (seconds, peak, name))
+                terminalreporter.write_line("  %6.2f CPU s %5.0f MB  %s" % (seconds, peak, name))
         terminalreporter.write_line(line)

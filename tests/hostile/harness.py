@@ -1,6 +1,11 @@
 """Running kbcheck on hostile input the way an attacker would hand it over: in a subprocess under
-RLIMIT_AS of 1 GiB and a 10 s deadline, with a private TMPDIR, measuring wall time and peak RSS
-(the process's own, noted by limited.py).
+RLIMIT_AS of 1 GiB, with a private TMPDIR, measuring CPU time, wall time and peak RSS (the
+process's own, noted by limited.py).
+
+The 10 s a case may take is counted in CPU seconds of the run (user + system): that is what a
+hostile input costs, and it does not change when other work shares the machine (a wall-clock
+limit of 10 s failed at random on a loaded CI machine). Wall time has a generous guard (60 s) that
+only a run that hangs reaches; cases about kbcheck's own deadlines assert their wall time.
 
 run(...) -> Outcome; Outcome.check(rc, ...) asserts what every hostile case promises: the
 documented exit code, at most (or exactly) one line on stderr, no traceback, nothing left in the
@@ -17,18 +22,19 @@ import threading
 import time
 
 LIMIT_AS = 1 << 30        # RLIMIT_AS of every run
-DEADLINE = 10.0           # seconds of every run
-MAX_SECONDS = 10.0        # what a case may take (the issue's "done when")
+DEADLINE = 60.0           # wall seconds after which a run is killed (it hangs)
+MAX_SECONDS = 10.0        # CPU seconds a case may take (the issue's "done when")
 MAX_PEAK_MB = 500.0
 LIMITED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "limited.py")
 SECRET = "kbcheck-secret-7f3a9c1e-outside-the-tree"   # written outside every tree; never to be seen
-MEASURED = []             # (case, seconds, peak MB)
+MEASURED = []             # (case, CPU seconds, peak MB)
 
 
 class Outcome(object):
-    def __init__(self, name, rc, out, err, seconds, peak_mb, tmp, files=()):
+    def __init__(self, name, rc, out, err, seconds, peak_mb, tmp, files=(), wall=None):
         self.name, self.rc, self.out, self.err = name, rc, out, err
         self.seconds, self.peak_mb, self.tmp, self.files = seconds, peak_mb, tmp, list(files)
+        self.wall = seconds if wall is None else wall   # seconds: CPU time; wall: elapsed
 
     @property
     def lines(self):
@@ -60,7 +66,7 @@ class Outcome(object):
             assert len(self.lines) <= lines, "%s: %d stderr lines: %r" % (self.name, len(self.lines), self.err[-2000:])
         left = os.listdir(self.tmp)
         assert not left, "%s: left in the temporary folder: %s" % (self.name, left[:5])
-        assert self.seconds < MAX_SECONDS, "%s: took %.1f s" % (self.name, self.seconds)
+        assert self.seconds < MAX_SECONDS, "%s: took %.1f CPU seconds" % (self.name, self.seconds)
         assert self.peak_mb < MAX_PEAK_MB, "%s: peak RSS %.0f MB" % (self.name, self.peak_mb)
         return self
 
@@ -92,7 +98,8 @@ def finish(name, p, t0, tmp, out_path, err_path, files=(), deadline=DEADLINE):
         _, status, usage = os.wait4(p.pid, 0)
     finally:
         killer.cancel()
-    seconds = time.time() - t0
+    wall = time.time() - t0
+    seconds = usage.ru_utime + usage.ru_stime
     p.returncode = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else (
         os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status))
     with open(out_path, "rb") as f:
@@ -108,7 +115,7 @@ def finish(name, p, t0, tmp, out_path, err_path, files=(), deadline=DEADLINE):
         os.unlink(_peak_file(tmp))
     MEASURED.append((name, seconds, peak))
     assert p.returncode != -signal.SIGKILL, "%s: killed at the %g s deadline" % (name, deadline)
-    return Outcome(name, p.returncode, out, err, seconds, peak, tmp, files)
+    return Outcome(name, p.returncode, out, err, seconds, peak, tmp, files, wall=wall)
 
 
 def run(name, argv, work, env=None, files=(), python_argv=None):
@@ -130,5 +137,5 @@ def summary():
         return None
     slow = max(MEASURED, key=lambda m: m[1])
     big = max(MEASURED, key=lambda m: m[2])
-    return ("hostile cases: %d runs, %.1f s in all; slowest %s (%.2f s); largest peak RSS %s (%.0f MB)"
+    return ("hostile cases: %d runs, %.1f CPU s in all; slowest %s (%.2f CPU s); largest peak RSS %s (%.0f MB)"
             % (len(MEASURED), sum(m[1] for m in MEASURED), slow[0], slow[1], big[0], big[2]))
