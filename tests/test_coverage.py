@@ -1,4 +1,4 @@
-"""The knowledge base covers the whole guide: every recommendation ID of RECOMMENDATIONS.md is
+"""The knowledge base covers the whole guide: every recommendation ID of kb/recommendations.yaml is
 named in some entry's `covers`, and every *check* ID is proven by a failing and a passing scenario
 of a covering entry. Adding an ID to the list without an entry makes this fail, naming the ID."""
 from kbgen import scenarios
@@ -43,10 +43,11 @@ def test_a_new_id_without_an_entry_is_reported(tmp_path):
     """The coverage rule itself: an ID added to the list with no entry is found and named."""
     from kbgen import model as model_mod
     from kbgen import recommendations
-    src = open(recommendations.DEFAULT, encoding="utf-8").read()
-    row = "| R99.9z | 99 | check | host | A recommendation nobody wrote an entry for. | proc |\n"
-    p = tmp_path / "RECOMMENDATIONS.md"
-    p.write_text(src.rstrip("\n") + "\n" + row, encoding="utf-8")
+    src = open(recommendations.default_path(model_mod.KB_DIR), encoding="utf-8").read()
+    item = ("  - id: R99.9z\n    section: \"99\"\n    kind: check\n    role: host\n    data: [proc]\n"
+            "    statement: A recommendation nobody wrote an entry for.\n")
+    p = tmp_path / "recommendations.yaml"
+    p.write_text(src.rstrip("\n") + "\n" + item, encoding="utf-8")
     m = model_mod.load(recs_path=str(p))
     assert "R99.9z" in m.recommendations
     assert not m.covering("R99.9z")

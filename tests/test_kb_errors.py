@@ -1,12 +1,12 @@
 """A broken knowledge base gives file:line errors and exit 2, never a traceback."""
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from conftest import ROOT
+from support import kbdir
 
 GOOD = os.path.join(ROOT, "kb", "memory", "ksm-sleep-millisecs.yaml")
 
@@ -20,7 +20,7 @@ def run_check(kb):
 def make_kb(tmp_path, files):
     kb = tmp_path / "kb"
     (kb / "memory").mkdir(parents=True)
-    shutil.copy(os.path.join(ROOT, "kb", "entry.schema.json"), str(kb))
+    kbdir.skeleton(kb)
     for name, text in files.items():
         (kb / "memory" / name).write_text(text)
     return kb

@@ -34,3 +34,12 @@ def test_no_entry_copies_the_guide(model):
         if hits:
             copied.append("%s: %s" % (e["file"], " / ".join(" ".join(h) for h in sorted(hits)[:3])))
     assert not copied, "entries repeat the guide word for word:\n" + "\n".join(copied)
+
+
+@pytest.mark.skipif(not os.path.exists(GUIDE), reason="../shared/guide is not present")
+def test_no_recommendation_statement_copies_the_guide(model):
+    with open(GUIDE) as f:
+        guide = shingles(words(f.read()))
+    copied = ["%s: %s" % (rid, " / ".join(" ".join(h) for h in sorted(shingles(words(r["statement"])) & guide)[:3]))
+              for rid, r in model.recommendations.items() if shingles(words(r["statement"])) & guide]
+    assert not copied, "kb/recommendations.yaml repeats the guide word for word:\n" + "\n".join(copied)

@@ -1,19 +1,18 @@
 """`kbgen new AREA/ID`: the skeleton validates, its scenarios fail until filled in, bad names and
 overwrites are refused with one line."""
 import os
-import shutil
 
 import pytest
 
 from kbgen import model as model_mod
 from kbgen import scaffold, scenarios
+from support import kbdir
 
 
 @pytest.fixture()
 def kb(tmp_path):
     d = tmp_path / "kb"
-    d.mkdir()
-    shutil.copy(os.path.join(model_mod.KB_DIR, model_mod.SCHEMA_FILE), str(d))
+    kbdir.skeleton(d)
     return str(d)
 
 
@@ -68,4 +67,4 @@ def test_bad_names_are_rejected_in_one_line(kb, name, capsys):
     assert ex.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("kbgen new: ") and len(err.strip().splitlines()) == 1
-    assert not [p for p in os.listdir(kb) if p != model_mod.SCHEMA_FILE]
+    assert sorted(os.listdir(kb)) == sorted(kbdir.FILES)  # nothing written

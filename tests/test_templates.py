@@ -5,6 +5,7 @@ import os
 import pytest
 
 from conftest import ROOT
+from support import kbdir
 
 DATA = os.path.join(ROOT, "tests", "data", "template_kb")
 
@@ -14,7 +15,7 @@ def template_kb(dest):
     import shutil
     kb = os.path.join(str(dest), "kb")
     shutil.copytree(DATA, kb)
-    shutil.copy(os.path.join(ROOT, "kb", "entry.schema.json"), kb)
+    kbdir.skeleton(kb)
     return kb
 
 

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from support import kbdir
 
 BROKEN = os.path.join(ROOT, "tests", "broken")
 GOOD = os.path.join(ROOT, "kb", "memory", "ksm-sleep-millisecs.yaml")
@@ -51,7 +52,7 @@ def test_broken_entry_gives_one_clear_line(tmp_path, name):
     h = header(os.path.join(BROKEN, "kb", name))
     kb = tmp_path / "kb"
     (kb / "memory").mkdir(parents=True)
-    shutil.copy(os.path.join(ROOT, "kb", "entry.schema.json"), str(kb))
+    kbdir.skeleton(kb)
     shutil.copy(GOOD, str(kb / "memory"))
     shutil.copy(os.path.join(BROKEN, "kb", name), str(kb / "memory" / name))
     if h.get("also"):

@@ -134,7 +134,7 @@ def main(argv=None):
         return 2
     p = argparse.ArgumentParser(prog="kbgen", description="Compile the kbcheck knowledge base.")
     p.add_argument("--kb", help="the kb/ directory (default: the project's)")
-    p.add_argument("--recommendations", help="RECOMMENDATIONS.md (default: ../shared/guide/RECOMMENDATIONS.md)")
+    p.add_argument("--recommendations", help="the recommendation list (default: recommendations.yaml of the kb/ directory)")
     sub = p.add_subparsers(dest="cmd")
     sub.add_parser("check", help="validate kb/ only")
     b = sub.add_parser("build", help="build the catalog, the bundled runner and the site")

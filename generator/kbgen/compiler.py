@@ -30,7 +30,7 @@ def compile_catalog(model):
     for _area, es in areas_in_guide_order(model):
         for e in es:
             entries.append(catalog_entry(e))
-    recs = dict((rid, {"section": r["section"], "kind": r["kind"], "text": r["text"]})
+    recs = dict((rid, {"section": r["section"], "kind": r["kind"], "text": r["statement"]})
                 for rid, r in model.recommendations.items())
     body = json.dumps({"entries": entries, "recommendations": recs}, sort_keys=True, separators=(",", ":"))
     version = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]

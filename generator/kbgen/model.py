@@ -8,9 +8,7 @@ import hashlib
 import json
 import os
 
-import jsonschema
-
-from kbgen import guestxml, project, recommendations, templates, yamlload
+from kbgen import guestxml, project, recommendations, templates, validate, yamlload
 
 PROJECT = project.ROOT
 KB_DIR = os.path.join(PROJECT, "kb")
@@ -34,11 +32,7 @@ class KBError(Exception):
         self.problems = problems
 
 
-def _field(path):
-    out = ""
-    for p in path:
-        out += ("[%d]" % p) if isinstance(p, int) else ("." + str(p) if out else str(p))
-    return out
+_field = validate.field
 
 
 def code_hash(code):
@@ -70,15 +64,7 @@ def check_probe(code, file, first_line):
     return out
 
 
-_VALIDATORS = {}
 _CTX = {}
-
-
-def _validator(schema):
-    key = id(schema)
-    if key not in _VALIDATORS:
-        _VALIDATORS[key] = jsonschema.Draft202012Validator(schema)
-    return _VALIDATORS[key]
 
 
 def _load_one(job):
@@ -123,22 +109,13 @@ def load_file(path, rel, schema, recs):
     if not isinstance(data, dict):
         bad(1, "", "an entry is a mapping of fields, not a %s" % type(data).__name__)
         return None, problems
-    validator = _validator(schema)
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        p = list(err.absolute_path)
-        if err.validator == "additionalProperties":
-            allowed = set(err.schema.get("properties", {}))
-            for k in err.instance:
-                if k not in allowed:
-                    bad(loc.line(p + [k]), _field(p + [k]), "unknown field (allowed: %s)" % ", ".join(sorted(allowed)))
-            continue
+    def explain(err, p):
         if err.validator == "oneOf" and p and p[-1] == "check":
-            bad(loc.line(p), _field(p), "give either `probe` (Python) or `template` with `params`, not both or neither")
-            continue
-        msg = err.message
-        if len(msg) > 200:
-            msg = msg[:200] + "..."
-        bad(loc.line(p), _field(p), msg)
+            return "give either `probe` (Python) or `template` with `params`, not both or neither"
+        return None
+
+    for line, field, msg in validate.schema_problems(schema, data, loc, explain):
+        bad(line, field, msg)
     if problems:
         return None, problems
     stem = os.path.splitext(os.path.basename(path))[0]
@@ -146,7 +123,7 @@ def load_file(path, rel, schema, recs):
         bad(loc.line(["id"]), "id", "id %r must equal the file name %r" % (data["id"], stem))
     for i, rid in enumerate(data["covers"]):
         if rid not in recs:
-            bad(loc.line(["covers", i]), "covers[%d]" % i, "unknown recommendation ID %r (see RECOMMENDATIONS.md)" % rid)
+            bad(loc.line(["covers", i]), "covers[%d]" % i, "unknown recommendation ID %r (see kb/recommendations.yaml)" % rid)
     check = data["check"]
     fix = data.get("fix")
     if "template" in check:
@@ -209,15 +186,16 @@ class Model(object):
 
 
 def load(kb_dir=None, recs_path=None):
-    """Load and validate kb/. Raises KBError with every problem found."""
+    """Load and validate kb/: the recommendation list (kb/recommendations.yaml, or recs_path) and
+    every entry. Raises KBError with every problem found."""
     kb_dir = os.path.abspath(kb_dir or KB_DIR)
     if not os.path.isfile(os.path.join(kb_dir, SCHEMA_FILE)):
         raise KBError([Problem(kb_dir, 1, "", "no knowledge base here (no %s): run kbgen inside the kbcheck "
                                "project, or pass --kb DIR / set KBGEN_PROJECT" % SCHEMA_FILE)])
     try:
-        recs = recommendations.load(recs_path)
+        recs = recommendations.load(kb_dir, recs_path)
     except recommendations.RecommendationsError as e:
-        raise KBError([Problem("RECOMMENDATIONS.md", 1, "", str(e))])
+        raise KBError([Problem(*p) for p in e.problems])
     try:
         schema = _schema(kb_dir)
     except (OSError, ValueError) as e:
@@ -235,7 +213,8 @@ def load(kb_dir=None, recs_path=None):
             continue
         seen[entry["id"]] = rel
         entries.append(entry)
-    stray = [p for p in glob.glob(os.path.join(kb_dir, "*.yaml"))]
+    stray = [p for p in glob.glob(os.path.join(kb_dir, "*.yaml"))
+             if os.path.abspath(p) != recommendations.default_path(kb_dir)]
     for p in stray:
         problems.append(Problem(os.path.relpath(p, base), 1, "", "entries live in kb/<area>/<id>.yaml, not directly in kb/"))
     if problems:

@@ -58,7 +58,7 @@ def _tags(kb_dir, area):
 def _covers(kb_dir):
     """The first recommendation no entry covers yet (a guess to be corrected), else the first one."""
     try:
-        recs = recommendations.load()
+        recs = recommendations.load(kb_dir)
     except recommendations.RecommendationsError:
         return "R2.1", "2.1"
     covered = set()
@@ -83,7 +83,7 @@ TEMPLATE = '''\
 id: {id}
 title: "TODO: an imperative one-line title (what to do)"
 section: "{section}"          # TODO: the guide's section this comes from
-covers: [{rid}]               # TODO: the IDs of RECOMMENDATIONS.md this entry implements
+covers: [{rid}]               # TODO: the IDs of kb/recommendations.yaml this entry implements
 tags: [{tags}]
 severity: medium              # low | medium | high | critical
 applies:

@@ -182,7 +182,7 @@ def entry_page(e, model):
     lines.append("")
     for rid in e["covers"]:
         r = recs[rid]
-        lines.append("- [`%s`](../../coverage.md#%s) (%s): %s" % (rid, rid.lower().replace(".", ""), r["kind"], r["text"]))
+        lines.append("- [`%s`](../../coverage.md#%s) (%s): %s" % (rid, rid.lower().replace(".", ""), r["kind"], r["statement"]))
     for ref in e.get("references") or []:
         lines.append("- %s" % ref)
     lines.append("")
@@ -211,15 +211,24 @@ def areas_index(areas):
 
 
 def coverage_page(model):
-    lines = ["# Coverage", "", "Every recommendation of the guide, with the entries that implement it.", "",
-             "| ID | Section | Kind | Recommendation | Entries |", "|---|---|---|---|---|"]
-    for rid, r in model.recommendations.items():
+    """Every recommendation of kb/recommendations.yaml with the entries that implement it."""
+    recs = model.recommendations
+    lines = ["# Coverage", "",
+             "The guide's recommendations, one stable ID each, as the knowledge base's content specification "
+             "(`kb/recommendations.yaml`), with the entries that implement them. Source: %s." % recs.source.rstrip("."),
+             "", "| Kind | Meaning |", "|---|---|"]
+    lines += ["| %s | %s |" % (k, _cell(v)) for k, v in recs.kinds.items()]
+    lines += ["", "| Data | Meaning |", "|---|---|"]
+    lines += ["| `%s` | %s |" % (k, _cell(v)) for k, v in recs.data.items()]
+    lines += ["", "| ID | Section | Kind | Role | Recommendation | Data | Entries |", "|---|---|---|---|---|---|---|"]
+    for rid, r in recs.items():
         es = model.covering(rid)
         links = ", ".join("[%s](entries/%s/%s.md)" % (e["id"], e["area"], e["id"]) for e in es) or "**not covered**"
-        lines.append('| <span id="%s"></span>`%s` | %s | %s | %s | %s |' % (
-            rid.lower().replace(".", ""), rid, r["section"], r["kind"], r["text"].replace("|", "\\|"), links))
-    covered = sum(1 for rid in model.recommendations if model.covering(rid))
-    lines += ["", "%d of %d recommendations covered by %d entries." % (covered, len(model.recommendations), len(model.entries))]
+        lines.append('| <span id="%s"></span>`%s` | %s | %s | %s | %s | %s | %s |' % (
+            rid.lower().replace(".", ""), rid, r["section"], r["kind"], r["role"], _cell(r["statement"]),
+            ", ".join("`%s`" % d for d in r["data"]) or "none", links))
+    covered = sum(1 for rid in recs if model.covering(rid))
+    lines += ["", "%d of %d recommendations covered by %d entries." % (covered, len(recs), len(model.entries))]
     return "\n".join(lines) + "\n"
 
 
