@@ -9,11 +9,11 @@
 """
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
@@ -31,17 +31,26 @@ except ImportError:  # pragma: no cover
 
 try:
     from support import libvirtd as lvd
+    from support import nobody
 except ImportError:  # pragma: no cover
     from tests.support import libvirtd as lvd
+    from tests.support import nobody
 
 
 @pytest.fixture(scope="module")
 def shared_dir():
-    """A world-readable scratch folder (user nobody must be able to read the catalog and the tree)."""
-    d = tempfile.mkdtemp(prefix="kbcheck-live-")
-    os.chmod(d, 0o755)
+    """A world-readable scratch folder (user nobody must be able to read the catalog and the tree),
+    outside the clone, which may lie in a private folder."""
+    d = nobody.world_dir("kbcheck-live-")
     yield d
     shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def as_nobody(shared_dir):
+    """kbcheck(..., **as_nobody) runs the runner as user nobody from a world-readable copy."""
+    lib = nobody.readable_copy(os.path.join(shared_dir, "lib"))
+    return {"prefix": nobody.AS_NOBODY, "python": nobody.interpreter(lib), "path": lib}
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +62,11 @@ def catalog_file(catalog_data, shared_dir):
     return path
 
 
-def kbcheck(args, catalog, prefix=(), pre="", timeout=120, user=None):
-    """Run kbcheck as a command -> (rc, stdout, stderr). `pre`: Python run before kbcheck starts."""
-    code = "import sys; sys.path.insert(0, %r)\n%s\nfrom kbcheck.cli import main\nsys.exit(main())" % (CHECKS, pre)
-    cmd = list(prefix) + [sys.executable, "-c", code, "--catalog", catalog] + list(args)
+def kbcheck(args, catalog, prefix=(), pre="", timeout=120, python=None, path=CHECKS):
+    """Run kbcheck as a command -> (rc, stdout, stderr). `pre`: Python run before kbcheck starts;
+    `path`: where the kbcheck package is imported from."""
+    code = "import sys; sys.path.insert(0, %r)\n%s\nfrom kbcheck.cli import main\nsys.exit(main())" % (path, pre)
+    cmd = list(prefix) + [python or sys.executable, "-c", code, "--catalog", catalog] + list(args)
     env = dict(os.environ, NO_COLOR="1")
     env.pop("LIBVIRT_DEFAULT_URI", None)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
@@ -85,6 +95,8 @@ def by_subject(doc, entry_id):
 
 
 # -- no libvirt to be had ------------------------------------------------------------------------
+@pytest.mark.skipif(libvirt is None, reason="libvirt-python is not installed (pip install -r tests/requirements-libvirt.txt): "
+                    "without it the notice is the missing module's (test_missing_libvirt_python_one_notice)")
 def test_unreachable_libvirt_one_notice_and_guests_from_files(catalog_file, shared_dir):
     root = tree(shared_dir, "unreach", GUESTS)
     uri = "qemu+unix:///system?socket=/nonexistent/libvirt-sock"
@@ -114,12 +126,11 @@ def test_missing_libvirt_python_one_notice(catalog_file, shared_dir):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to user nobody needs root")
-def test_unprivileged_run_skips_needs_root_and_counts_them(catalog_file, shared_dir):
+def test_unprivileged_run_skips_needs_root_and_counts_them(catalog_file, shared_dir, as_nobody):
     root = tree(shared_dir, "unpriv", GUESTS)
     secret = os.path.join(root, "proc/sys/kernel/numa_balancing")
     os.chmod(secret, 0)
-    as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
-    rc, out, err = kbcheck(["--root", root, "--format", "json"], catalog_file, prefix=as_nobody)
+    rc, out, err = kbcheck(["--root", root, "--format", "json"], catalog_file, **as_nobody)
     assert err == "", err
     doc = json.loads(out)
     r = by_subject(doc, "numa-balancing")[None]
@@ -127,7 +138,7 @@ def test_unprivileged_run_skips_needs_root_and_counts_them(catalog_file, shared_
     assert doc["summary"]["needs_root"] >= 1
     notes = [n for n in doc.get("notices", []) if "root" in n]
     assert len(notes) == 1 and notes[0].startswith("not running as root"), notes
-    rc, text, err = kbcheck(["--root", root], catalog_file, prefix=as_nobody)
+    rc, text, err = kbcheck(["--root", root], catalog_file, **as_nobody)
     assert "result(s) limited by privileges (needs root)" in text and err == ""
     # as root, the same tree is judged in full and says nothing about privileges
     rc, out, err = kbcheck(["--root", root, "--format", "json"], catalog_file)
@@ -148,11 +159,22 @@ def test_ctrl_c_exits_130_without_traceback_and_writes_no_partial_output(catalog
         json.dump(data, f)
     root = tree(shared_dir, "sigint", GUESTS)
     report = os.path.join(shared_dir, "report.json")
-    code = "import sys; sys.path.insert(0, %r)\nfrom kbcheck.cli import main\nsys.exit(main())" % CHECKS
+    # the slow probe says when it has started (on stdout, which --output leaves free): the signal
+    # then lands inside it, however slowly this machine got there
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "import kbcheck.runner as runner\n"
+            "_call = runner.call_probe\n"
+            "def call_probe(entry, host, dom=None):\n"
+            "    if entry.id == 'slow-probe':\n"
+            "        sys.stdout.write('slow probe started\\n'); sys.stdout.flush()\n"
+            "    return _call(entry, host, dom)\n"
+            "runner.call_probe = call_probe\n"
+            "from kbcheck.cli import main\nsys.exit(main())" % CHECKS)
     p = subprocess.Popen([sys.executable, "-c", code, "--catalog", cat, "--root", root, "--timeout", "60",
                           "--output", report], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          universal_newlines=True)
-    time.sleep(1.5)  # well inside the slow probe
+    ready, _, _ = select.select([p.stdout], [], [], 60)
+    assert ready and p.stdout.readline() == "slow probe started\n", "the slow probe did not start within 60 s"
     assert p.poll() is None
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=30)

@@ -5,10 +5,9 @@ import os
 
 import pytest
 
-from test_live_libvirt import by_subject, catalog_file, kbcheck, shared_dir, tree  # noqa: F401 (fixtures)
+from test_live_libvirt import as_nobody, by_subject, catalog_file, kbcheck, shared_dir, tree  # noqa: F401 (fixtures)
 
 GUESTS = {"guests": [{"name": "db01"}, {"name": "idedisk", "disks": [{"dev": "hda", "bus": "ide"}]}, {"name": "fine"}]}
-AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
 
 
 def test_unreadable_guest_is_its_own_skip_in_process(tmp_path, catalog_data):
@@ -38,10 +37,10 @@ def test_unreadable_guest_is_its_own_skip_in_process(tmp_path, catalog_data):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to user nobody needs root")
-def test_unreadable_guest_as_nobody(catalog_file, shared_dir):  # noqa: F811
+def test_unreadable_guest_as_nobody(catalog_file, shared_dir, as_nobody):  # noqa: F811
     root = tree(shared_dir, "unreadable-guest", GUESTS)
     os.chmod(os.path.join(root, "etc/libvirt/qemu/db01.xml"), 0)
-    rc, out, err = kbcheck(["--root", root, "--format", "json"], catalog_file, prefix=AS_NOBODY)
+    rc, out, err = kbcheck(["--root", root, "--format", "json"], catalog_file, **as_nobody)
     assert err == "", err
     doc = json.loads(out)
     rows = by_subject(doc, "virtio-disk-bus")
@@ -51,5 +50,5 @@ def test_unreadable_guest_as_nobody(catalog_file, shared_dir):  # noqa: F811
     assert None not in rows
     assert doc["host"]["guests"] == 3
     assert doc["summary"]["needs_root"] >= 1
-    rc, text, err = kbcheck(["--root", root], catalog_file, prefix=AS_NOBODY)
+    rc, text, err = kbcheck(["--root", root], catalog_file, **as_nobody)
     assert "3 guest(s)" in text and err == "" and "Traceback" not in text
