@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project's tests need (real libvirt, QEMU/TCG,
-# libvirt-python build deps, shellcheck, headless Chromium for site screenshots).
+# libvirt-python build deps, shellcheck, headless Chromium for site screenshots, npm for the
+# offline site).
 # Idempotent: when every package is already installed, the apt step is skipped.
 set -euo pipefail
 
@@ -34,8 +35,15 @@ for p in "${PKGS[@]}"; do
   fi
 done
 
+# npm fetches the pinned iframe-worker shim for `kbgen build --offline` (the site that searches
+# from file://). Checked as a command: Node.js from elsewhere (nodesource) brings its own npm,
+# which Debian's npm package would conflict with.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
+
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-system-deps: all ${#PKGS[@]} packages already installed"
+  echo "install-system-deps: all ${#PKGS[@]} packages (and npm) already installed"
   exit 0
 fi
 
@@ -47,7 +55,7 @@ fi
 echo "install-system-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/tmp/install-system-deps.log 2>&1 || {
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/install-system-deps.log 2>&1 || {
   echo "install-system-deps: apt-get install failed; log tail:" >&2
   tail -n 40 /tmp/install-system-deps.log >&2
   exit 1

@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, needs_corpus
 
 DOMAINS = sorted(glob.glob(os.path.join(CORPUS, "domains", "*.xml")))
 CAPS = sorted(glob.glob(os.path.join(CORPUS, "capabilities", "*.xml")))
-pytestmark = pytest.mark.skipif(not DOMAINS, reason="../shared/corpus is not present")
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,11 @@ import tempfile
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, needs_corpus
 
 DOMAINS = sorted(glob.glob(os.path.join(CORPUS, "domains", "*.xml")))
 CAPS = os.path.join(CORPUS, "capabilities", "capabilities__kvm-x86_64.xml")
+pytestmark = needs_corpus
 
 
 class CorpusSource(object):

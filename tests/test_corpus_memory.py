@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, needs_corpus
 
 AREAS = ("memory", "swap", "xen")
 DOMAINS = os.path.join(CORPUS, "domains")
@@ -25,7 +25,7 @@ def _corpus_files():
     return sorted(f for f in os.listdir(DOMAINS) if f.endswith(".xml"))
 
 
-@pytest.mark.skipif(not _corpus_files(), reason="shared corpus not available")
+@needs_corpus
 @pytest.mark.parametrize("hostkind", sorted(HOSTS))
 def test_no_errors_on_corpus_domains(tmp_path, model, catalog_data, hostkind):
     from kbcheck.catalog import Entry

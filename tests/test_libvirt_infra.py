@@ -12,6 +12,8 @@ import time
 
 import pytest
 
+from conftest import CORPUS, needs_corpus
+
 try:
     import libvirt
 except ImportError:  # pragma: no cover - depends on the environment
@@ -29,7 +31,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "..", "..", "shared", "corpus", "domains")
 
 RICH_KVM = """<?xml version="1.0"?>
 <!-- a KVM guest carrying everything our checks read -->
@@ -158,7 +159,7 @@ def test_node_xml_rejects_what_is_not_a_domain():
         td.TestDomain(PLAIN_QEMU, state="asleep")
 
 
-@pytest.mark.skipif(not os.path.isdir(CORPUS), reason="shared corpus not present beside the project")
+@needs_corpus
 def test_corpus_domains_load_in_the_test_driver(tmp_path):
     """Every corpus document is either loaded or refused by libvirt itself.
 
@@ -166,7 +167,7 @@ def test_corpus_domains_load_in_the_test_driver(tmp_path):
     TDX/SEV-SNP launchSecurity, nvme controllers, virtio sound) or that are
     not valid domains; measured here: 241 of 267 load.
     """
-    files = sorted(glob.glob(os.path.join(CORPUS, "*.xml")))
+    files = sorted(glob.glob(os.path.join(CORPUS, "domains", "*.xml")))
     assert len(files) >= 200
     loaded = 0
     refused = {}

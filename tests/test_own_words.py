@@ -3,11 +3,11 @@ guide. (Commands, paths and XML are not prose and are not compared.)"""
 import os
 import re
 
-import pytest
 
-from conftest import SHARED
+from conftest import GUIDE as GUIDE_DIR
+from conftest import needs_guide
 
-GUIDE = os.path.join(SHARED, "guide", "sles12sp5-virtualization-best-practices.txt")
+GUIDE = os.path.join(GUIDE_DIR, "sles12sp5-virtualization-best-practices.txt")
 N = 10
 
 
@@ -21,7 +21,7 @@ def shingles(ws):
     return set(tuple(ws[i:i + N]) for i in range(len(ws) - N + 1))
 
 
-@pytest.mark.skipif(not os.path.exists(GUIDE), reason="../shared/guide is not present")
+@needs_guide
 def test_no_entry_copies_the_guide(model):
     with open(GUIDE) as f:
         guide = shingles(words(f.read()))
@@ -36,7 +36,7 @@ def test_no_entry_copies_the_guide(model):
     assert not copied, "entries repeat the guide word for word:\n" + "\n".join(copied)
 
 
-@pytest.mark.skipif(not os.path.exists(GUIDE), reason="../shared/guide is not present")
+@needs_guide
 def test_no_recommendation_statement_copies_the_guide(model):
     with open(GUIDE) as f:
         guide = shingles(words(f.read()))

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import GUIDE, ROOT, needs_guide
 from support import kbdir
 
-RECS_MD = os.path.join(SHARED, "guide", "RECOMMENDATIONS.md")
+RECS_MD = os.path.join(GUIDE, "RECOMMENDATIONS.md")
 RECS_YAML = os.path.join(ROOT, "kb", "recommendations.yaml")
 GOOD = os.path.join(ROOT, "kb", "memory", "ksm-sleep-millisecs.yaml")
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "checks"), os.path.join(ROOT, "generator")]))
@@ -32,8 +32,7 @@ def test_the_list_holds_the_guides_79_ids_in_order(model):
         assert "\n" not in r["statement"] and len(r["statement"]) >= 10, rid
 
 
-@pytest.mark.skipif(not os.path.isfile(RECS_MD), reason="../shared/guide/RECOMMENDATIONS.md is not present "
-                    "(the list in kb/recommendations.yaml is checked against it only where it is)")
+@needs_guide
 def test_the_list_agrees_with_the_guides_recommendations_md(model):
     rows = []
     with open(RECS_MD, encoding="utf-8") as f:

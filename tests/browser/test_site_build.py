@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from kbgen import model as model_mod
+from conftest import needs_mkdocs, why_no_offline_build
 from kbgen import site as site_mod
 from kbgen.cli import build
 
@@ -50,6 +51,7 @@ def failing_build(tmp_path, kb, capsys):
     return capsys.readouterr().err
 
 
+@needs_mkdocs
 def test_broken_link_fails_the_build_and_names_the_entry(tmp_path, capsys):
     kb = temp_kb(tmp_path)
     add_to_summary(os.path.join(kb, "memory", KSM + ".yaml"), "See [the missing page](no-such-page.md).")
@@ -96,6 +98,7 @@ def test_a_page_that_cannot_render_names_its_entry(tmp_path, capsys, monkeypatch
     assert "Traceback" not in err
 
 
+@needs_mkdocs
 def test_allowed_tags_are_the_schema_enum():
     sys.path.insert(0, os.path.join(ROOT, "site"))
     try:
@@ -132,6 +135,7 @@ def test_every_rendered_entry_page_shows_the_bundled_probe_hash(built_site, mode
     assert problems == []
 
 
+@pytest.mark.skipif(why_no_offline_build() is not None, reason=why_no_offline_build() or "")
 def test_offline_build_references_nothing_remote(tmp_path, model):
     paths = build(model, str(tmp_path), site=True, quiet=True, offline=True)
     site = paths["site"]
