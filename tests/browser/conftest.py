@@ -66,9 +66,47 @@ def site_url(built_site):
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory, model):
     """The offline build (kbgen build --offline): opened straight from the file system."""
+    from conftest import why_no_offline_build
     from kbgen.cli import build
+    if why_no_offline_build():
+        pytest.skip(why_no_offline_build())
     out = str(tmp_path_factory.mktemp("build-offline"))
     return build(model, out, site=True, quiet=True, offline=True)
+
+
+# Watches the site's search worker (mkdocs-material: the page posts {type: 2 (QUERY), data: text},
+# the worker answers each query, in order, with one {type: 3 (RESULT)}; see its
+# integrations/search/worker). window.__kbSearch.sent lists the queries posted, .answered counts
+# the results received, so a test can wait until the results on screen answer exactly the typed
+# query. Whatever class ends up as window.Worker (the offline build's iframe-worker shim assigns
+# its own on file://) is wrapped.
+SEARCH_WATCH = """
+(() => {
+  const watch = window.__kbSearch = {sent: [], answered: 0};
+  const wrap = W => (typeof W !== "function" || W.__kbWatched) ? W : (() => {
+    class Watched extends W {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener("message", ev => {
+          if (ev.data && ev.data.type === 3) watch.answered += 1;
+        });
+      }
+      postMessage(message, ...rest) {
+        if (message && message.type === 2) watch.sent.push(message.data);
+        return super.postMessage(message, ...rest);
+      }
+    }
+    Watched.__kbWatched = true;
+    return Watched;
+  })();
+  let current = wrap(window.Worker);
+  Object.defineProperty(window, "Worker", {
+    configurable: true,
+    get: () => current,
+    set: W => { current = wrap(W); }
+  });
+})();
+"""
 
 
 class Recorder(object):
@@ -97,6 +135,7 @@ def page(browser):
     # and is still reported below.
     ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
         ("http://127.0.0.1:", "file://", "data:", "blob:")) else route.abort())
+    ctx.add_init_script(SEARCH_WATCH)
     pg = ctx.new_page()
     rec.attach(pg)
     ctx.on("page", rec.attach)
