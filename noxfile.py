@@ -9,6 +9,9 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLE = os.path.join("examples", "sle12-kvm-untuned")
+# what kbgen.serving.serve_text prints for build/site (tests/test_site_opening.py checks they agree)
+SERVE_SITE = ("python3 -m http.server --bind 127.0.0.1 --directory build/site 8000  "
+              "(then open http://127.0.0.1:8000/)")
 TEST_DEPS = ["pytest>=7", "hypothesis>=6", "jsonschema>=4", "vermin>=1.6", "prometheus-client>=0.17",
              "playwright>=1.40", "ansible-core>=2.15", "ruff>=0.4", "xmlschema>=2"]
 
@@ -37,8 +40,9 @@ def demo(session):
     session.run("kbgen", "build")
     session.log("The bundled runner on the example snapshot of an untuned SLE 12 KVM host:")
     session.run("python", os.path.join("build", "kbcheck.pyz"), "--root", EXAMPLE, success_codes=[0, 1, 3])
-    session.log("Site: build/site/index.html. On this machine: python3 build/kbcheck.pyz "
-                "(as root for a full view; --format json for machines).")
+    session.log("The site: %s (its search needs the web server; `kbgen build --offline` makes a copy that "
+                "searches from file:// too)." % SERVE_SITE)
+    session.log("On this machine: python3 build/kbcheck.pyz (as root for a full view; --format json for machines).")
 
 
 @nox.session

@@ -90,6 +90,14 @@ def build(m, out, site=True, strict=True, quiet=False, offline=None):
     if not quiet:
         print("kbgen: built %d entries (kb %s) in %.1fs: %s" % (len(m.entries), cat["kb_version"], time.time() - t0,
                                                                 ", ".join("%s=%s" % kv for kv in sorted(paths.items()))))
+        if site:
+            from kbgen import serving
+            if offline:
+                print("kbgen: open %s from the file system (search works there too), or serve it: %s" % (
+                    os.path.join(serving.shown_path(paths["site"]), "index.html"), serving.serve_text(paths["site"])))
+            else:
+                print("kbgen: serve the site (its search needs a web server; kbgen build --offline makes one "
+                      "that also searches from file://): %s" % serving.serve_text(paths["site"]))
     return paths
 
 

@@ -25,16 +25,21 @@ def entry_text(e):
 
 
 def search(page, query):
-    """Type into the site's search box; -> [result link paths, without query or fragment], in order."""
+    """Type into the site's search box; -> [result link paths, without query or fragment], in order.
+
+    Returns once the results on screen answer exactly the typed query: the last query the page
+    posted to the search worker is the box's text, every query posted has been answered (the
+    worker answers in order), and the result count is shown (browser/conftest.py: SEARCH_WATCH)."""
     box = page.locator("input.md-search__input")
     box.click()
     box.fill("")
     page.keyboard.type(query, delay=15)
     page.wait_for_function(
-        """q => { const m = document.querySelector('.md-search-result__meta');
-                  return m && /matching/i.test(m.textContent) && document.querySelector('.md-search__input').value === q; }""",
+        """q => { const w = window.__kbSearch, m = document.querySelector('.md-search-result__meta');
+                  return w && w.sent.length > 0 && w.sent[w.sent.length - 1] === q && w.answered === w.sent.length
+                         && document.querySelector('.md-search__input').value === q
+                         && m && /matching/i.test(m.textContent); }""",
         arg=query, timeout=15000)
-    page.wait_for_timeout(300)  # the last keystroke's results replace the previous ones
     hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
     out = []
     for h in hrefs:
@@ -135,7 +140,7 @@ def test_product_tabs_switch_and_stay_switched_on_the_next_page(page, site_url, 
     assert checked_tab(page)[0] == "SLE 11"
     assert page.locator(".tabbed-block").nth(1).is_visible()
     page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(200)
+    page.wait_for_function("window.scrollY === 0")
     screenshot(page, "entry-page.png", full_page=True)
     other = [x for x in model.entries if x["id"] != KSM][0]
     page.goto(site_url + entry_path(other))
@@ -162,6 +167,7 @@ def test_offline_build_works_from_file_urls(page, offline_site, model, tmp_path)
     e = model.by_id[KSM]
     page.goto("file://" + site + "/index.html")
     found = search(page, "merge_across_nodes")
+    assert page.locator("#kb-file-notice").count() == 0  # it searches: no "needs a server" notice
     assert entry_path(e) in found[:3], found
     screenshot(page, "offline-search-results.png")
     page.locator('.md-search-result__item > a[href*="%s"]' % entry_path(e)).first.click()
