@@ -124,4 +124,3 @@ def test_thousand_hosts(page, tmp_path, built):
     assert _filter(page, "").endswith(", 1000 of 1000 hosts")
     page.locator("details.entry").first.locator("summary").click()
     screenshot(page, "fleet-report-1000.png")
-
