@@ -85,7 +85,7 @@ def test_opened_from_file_urls_every_page_names_the_command(page, built_site, mo
         notice = page.locator("#kb-file-notice")
         notice.wait_for(state="visible")
         assert "Search needs the site served" in notice.inner_text()
-        assert notice.locator("code").inner_text() == want, rel
+        assert notice.locator("pre code").inner_text() == want, rel
         assert not page.locator("input.md-search__input").is_visible()  # the theme hides the box
     screenshot(page, "file-url-notice.png")
     # what fails from file:// is the search index the theme tries to load, nothing else
