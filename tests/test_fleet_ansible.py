@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from support import tools
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAYBOOK = os.path.join(ROOT, "fleet", "kbcheck.yml")
 EXAMPLE = os.path.join(ROOT, "examples", "sle12-kvm-untuned")
@@ -20,7 +22,7 @@ TIMEOUT = 420
 
 
 def _playbook_cmd():
-    exe = shutil.which("ansible-playbook")
+    exe = tools.tool("ansible-playbook")
     if exe is None:
         pytest.skip("ansible-core is not installed (pip install 'ansible-core>=2.15')")
     return [exe]

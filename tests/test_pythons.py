@@ -5,13 +5,13 @@ import glob
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from conftest import EXAMPLES, ROOT
+from support import tools
 
 EXAMPLE = os.path.join(EXAMPLES, "sle12-kvm-untuned")
 SCHEMA = os.path.join(ROOT, "checks", "kbcheck", "reporters", "kbcheck-output.schema.json")
@@ -76,7 +76,7 @@ def test_bundled_runner_on_each_python(version, built, reference):
 
 
 def test_vermin_finds_no_newer_syntax():
-    exe = shutil.which("vermin")
+    exe = tools.tool("vermin")
     cmd = [exe] if exe else None
     if cmd is None:
         try:
