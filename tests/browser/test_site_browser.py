@@ -144,6 +144,9 @@ def test_product_tabs_switch_and_stay_switched_on_the_next_page(page, site_url, 
     screenshot(page, "entry-page.png", full_page=True)
     other = [x for x in model.entries if x["id"] != KSM][0]
     page.goto(site_url + entry_path(other))
+    # the theme restores the linked tab when it mounts the page's tabs
+    page.wait_for_function("""() => { const c = Array.from(document.querySelectorAll('.tabbed-set > input:checked'));
+        return c.length > 0 && c.every(i => document.querySelector('label[for="' + i.id + '"]').textContent.trim() === 'SLE 11'); }""")
     assert set(checked_tab(page)) == {"SLE 11"}
 
 
