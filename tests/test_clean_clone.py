@@ -93,4 +93,3 @@ def test_the_installed_kbcheck_carries_the_catalog(clone, env):
     doc = json.loads(r.stdout)
     assert doc["summary"]["fail"] > 0 and doc["summary"]["error"] == 0
     assert "Traceback" not in r.stderr
-

@@ -67,3 +67,42 @@ def test_contributing_names_no_folder_outside_the_repository():
             assert "when" in para.lower() and "skip" in para, para
     assert not re.search(r"(?<![\w.])/(work|home|tmp)/", text)
     assert "cd /" not in text
+
+
+def _tracked_text_files():
+    import subprocess
+    r = subprocess.run(["git", "-C", ROOT, "ls-files", "-z"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        import pytest
+        pytest.skip("not a git checkout: the tracked files are unknown")
+    for rel in r.stdout.decode("utf-8", "replace").split("\0"):
+        path = os.path.join(ROOT, rel)
+        if not rel or not os.path.isfile(path) or os.path.islink(path):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        if b"\0" in data:
+            continue
+        try:
+            yield rel, data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
+def test_tracked_text_files_pass_the_whitespace_hooks():
+    """What the pre-commit whitespace hooks enforce, so that .ci/run (which runs no hooks) keeps a
+    clone's `pre-commit run --all-files` green: one final newline, no trailing blanks."""
+    cfg = yaml.safe_load(_read(".pre-commit-config.yaml"))
+    exclude = re.compile(cfg["exclude"])
+    bad = []
+    for rel, text in _tracked_text_files():
+        if exclude.search(rel) or not text:
+            continue
+        if not text.endswith("\n") or text.endswith("\n\n"):
+            bad.append("%s: must end in exactly one newline" % rel)
+        for n, line in enumerate(text.split("\n"), 1):
+            stripped = line.rstrip(" \t\r")
+            if stripped != line and not (rel.endswith(".md") and line == stripped + "  "):
+                bad.append("%s:%d: trailing whitespace" % (rel, n))
+                break
+    assert not bad, "\n".join(bad)

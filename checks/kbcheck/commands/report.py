@@ -99,4 +99,3 @@ def main(argv):
                 lines.append("%s report: %s\n" % (what, path))
         atomic.output(visible("".join(lines), block=True))
     return fleet.exit_code()
-

@@ -71,4 +71,3 @@ class BootFacts(object):
             return None
         m = re.search(r"^xen_commandline\s*:\s*(.*)$", info or "", re.M)
         return _cmdline(m.group(1), "xl info") if m else None
-

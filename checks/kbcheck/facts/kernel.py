@@ -114,4 +114,3 @@ class KernelFacts(object):
 
     def sysctl_persistent(self, key):
         return self.sysctl_persistent_all.get(key.replace("/", "."))
-

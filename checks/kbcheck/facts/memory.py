@@ -65,4 +65,3 @@ class MemoryFacts(object):
     def default_hugepage_kib(self):
         mi = self.meminfo or {}
         return mi.get("Hugepagesize", 2048)
-

@@ -62,4 +62,3 @@ class StorageFacts(object):
         if isinstance(v, _Raise):
             raise v.exc
         return v
-
