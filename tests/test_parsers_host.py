@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, needs_corpus
 from kbcheck.errors import ParseError
 from kbcheck.parsers import grub, hwrng, ps, systemd, tuned, udev
 
@@ -114,10 +114,9 @@ def test_systemctl_list_unit_files():
         systemd.list_unit_files("hello world\n")
 
 
+@needs_corpus
 def test_ps_ef_of_the_csit_sosreport():
     path = os.path.join(CORPUS, "realworld", "csit-kvm-host-sosreport", "sos_commands", "process", "ps_-ef")
-    if not os.path.exists(path):
-        pytest.skip("../shared/corpus/realworld is not present")
     with open(path) as f:
         procs = ps.ps(f.read())
     assert procs[0]["pid"] == 1 and procs[0]["args"] == ["/sbin/init"] and procs[0]["user"] == "root"

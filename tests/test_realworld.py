@@ -4,12 +4,11 @@ import os
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, needs_corpus
 
 BASE = os.path.join(CORPUS, "realworld")
 LAYOUTS = ("csit-kvm-host", "csit-kvm-host-sosreport")
-pytestmark = pytest.mark.skipif(not os.path.isdir(os.path.join(BASE, LAYOUTS[0])),
-                                reason="../shared/corpus/realworld is not present")
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")
