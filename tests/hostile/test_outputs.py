@@ -96,4 +96,3 @@ def test_names_that_are_not_utf8_never_raise(kbcheck, work, fmt):
                 env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C"}).check((0, 1, 3))
     assert "caf" in o.out
     assert not [n for n in os.listdir(work) if n.endswith(".tmp")]
-

@@ -245,4 +245,3 @@ class Index(object):
         while i < len(self._conf) and self._conf[i][0].startswith(prefix):
             yield self._conf[i][2]
             i += 1
-
