@@ -7,20 +7,22 @@ import shutil
 import subprocess
 
 import pytest
-import yaml
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES
 from support.run import fix_script
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 
 
+_MODEL = []
+
+
 def fix_of(entry_id):
-    for d, _, files in os.walk(os.path.join(ROOT, "kb")):
-        if entry_id + ".yaml" in files:
-            with open(os.path.join(d, entry_id + ".yaml")) as f:
-                return yaml.safe_load(f)["fix"]
-    raise KeyError(entry_id)
+    """The entry's fix as the catalog carries it (its own, or the one its template writes)."""
+    if not _MODEL:
+        from kbgen import model
+        _MODEL.append(model.load())
+    return _MODEL[0].by_id[entry_id]["fix"]
 
 
 def run_snippets(variant, root, fakes="", fill=None):

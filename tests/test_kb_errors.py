@@ -8,7 +8,8 @@ import pytest
 from conftest import ROOT
 from support import kbdir
 
-GOOD = os.path.join(ROOT, "kb", "memory", "ksm-sleep-millisecs.yaml")
+# a good probe entry beside the broken ones: ksm-sleep-millisecs as it was before it used a template
+GOOD = os.path.join(ROOT, "tests", "data", "good_entry", "ksm-sleep-millisecs.yaml")
 
 
 def run_check(kb):

@@ -16,7 +16,8 @@ from conftest import ROOT
 from support import kbdir
 
 BROKEN = os.path.join(ROOT, "tests", "broken")
-GOOD = os.path.join(ROOT, "kb", "memory", "ksm-sleep-millisecs.yaml")
+# a good probe entry beside the broken ones: ksm-sleep-millisecs as it was before it used a template
+GOOD = os.path.join(ROOT, "tests", "data", "good_entry", "ksm-sleep-millisecs.yaml")
 ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "checks"), os.path.join(ROOT, "generator")]),
            NO_COLOR="1")
 

@@ -111,6 +111,9 @@ def load_file(path, rel, schema, recs):
         return None, problems
     def explain(err, p):
         if err.validator == "oneOf" and p and p[-1] == "check":
+            c = err.instance if isinstance(err.instance, dict) else {}
+            if "probe" in c and "template" not in c and "manual" not in c:
+                return "a probe needs `manual`: the commands to check by hand (a template writes its own)"
             return "give either `probe` (Python) or `template` with `params`, not both or neither"
         return None
 
@@ -126,15 +129,24 @@ def load_file(path, rel, schema, recs):
             bad(loc.line(["covers", i]), "covers[%d]" % i, "unknown recommendation ID %r (see kb/recommendations.yaml)" % rid)
     check = data["check"]
     fix = data.get("fix")
+    own_scenarios = data["scenarios"]
+    template_scenarios = []
+    scope = check.get("scope", "host")
     if "template" in check:
         try:
-            code, manual, tfix = templates.expand(check["template"], check["params"], data["id"])
+            exp = templates.expand(check["template"], check["params"], data)
         except templates.TemplateError as e:
             bad(loc.line(list(e.field)), _field(e.field), e.message)
             return None, problems
         code_line = loc.line(["check", "template"])
-        manual = check.get("manual") or manual
-        fix = fix or tfix
+        if "scope" in check and check["scope"] != exp.scope:
+            bad(loc.line(["check", "scope"]), "check.scope", "template %s runs with scope %s" % (check["template"], exp.scope))
+        scope = exp.scope
+        code, manual = exp.code, check.get("manual") or exp.manual
+        fix = fix or exp.fix
+        template_scenarios = exp.scenarios
+        for _line, msg in check_probe(code, rel, code_line):  # the template's own code, held to the same rules
+            bad(code_line, "check.template", "the expanded code: " + msg)
     else:
         code = check["probe"]
         code_line = loc.block_lines.get(("check", "probe"), loc.line(["check", "probe"]) + 1)
@@ -143,8 +155,8 @@ def load_file(path, rel, schema, recs):
             bad(line, "check.probe", msg)
     if not fix:
         bad(loc.line(["fix"]), "fix", "no fix: write one per product (or use a template that provides one)")
-    scenarios = data["scenarios"]
-    for i, sc in enumerate(scenarios):
+    scenarios = own_scenarios + template_scenarios
+    for i, sc in enumerate(own_scenarios):
         for j, g in enumerate((sc.get("host") or {}).get("guests", [])):
             for field, msg in guestxml.validate(g):
                 bad(loc.line(["scenarios", i, "host", "guests", j, field]), "scenarios[%d].host.guests[%d].%s" % (i, j, field), msg)
@@ -155,11 +167,12 @@ def load_file(path, rel, schema, recs):
         "section": data["section"], "covers": data["covers"], "tags": data["tags"], "severity": data["severity"],
         "kind": kind, "applies": data["applies"], "summary": data["summary"].strip(),
         "rationale": data["rationale"].strip(), "manual": (manual or "").strip(),
-        "scope": check.get("scope", "host"), "code": code, "code_line": code_line, "code_hash": code_hash(code),
+        "scope": scope, "code": code, "code_line": code_line, "code_hash": code_hash(code),
         "template": {"name": check["template"], "params": check["params"]} if "template" in check else None,
         "fix": fix or {}, "references": data.get("references", []), "file": rel,
         "scenarios": scenarios,
-        "scenario_lines": [loc.line(["scenarios", i]) for i in range(len(scenarios))],
+        "scenario_lines": [loc.line(["scenarios", i]) for i in range(len(own_scenarios))] +
+                          [code_line] * len(template_scenarios),
     }
     return entry, problems
 
