@@ -254,18 +254,46 @@ def _repo_links(text):
     return _LINK.sub(fix, text)
 
 
-def contributing_page():
+EXTENDING = re.compile(r"^## [0-9]+\. Extending kbcheck\n", re.M)
+
+
+def _contributing_parts():
+    """CONTRIBUTING.md -> (the guide to entries, its last section "Extending kbcheck" or None)."""
     path = os.path.join(PROJECT, "CONTRIBUTING.md")
+    if not os.path.exists(path):
+        return None, None
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = EXTENDING.search(text)
+    if m is None:
+        return text, None
+    return text[:m.start()], text[m.end():]
+
+
+def contributing_page():
     head = ["---", "title: Contributing", "---", ""]
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            return "\n".join(head) + _repo_links(f.read())
+    text, extending = _contributing_parts()
+    if text is not None:
+        more = ("\n\nTo add a source, an output format, a fact or a template: [Extending kbcheck](extending.md).\n"
+                if extending is not None else "")
+        return "\n".join(head) + _repo_links(text.rstrip("\n")) + more
     return "\n".join(head + [
         "# Contributing", "",
         "Each best practice is one YAML file, `kb/<area>/<id>.yaml`, validated by `kb/entry.schema.json`.", "",
         "```bash", "kbgen new memory/my-new-entry   # scaffold, with scenarios that fail until filled in",
         "kbgen test --id my-new-entry    # run its scenarios", "kbgen build                     # catalog, runner and this site",
         "```", ""]) + "\n"
+
+
+def extending_page():
+    """CONTRIBUTING.md's section "Extending kbcheck" as a page of its own (its recipes one level up)."""
+    _, extending = _contributing_parts()
+    if extending is None:
+        return None
+    body = re.sub(r"^### ", "## ", extending.strip("\n"), flags=re.M)
+    return "\n".join(["---", "title: Extending kbcheck", "---", "", "# Extending kbcheck", "",
+                      "The sections named below are those of [Contributing](contributing.md).", "",
+                      _repo_links(body), ""])
 
 
 # ---------------------------------------------------------------- offline shim
@@ -311,6 +339,9 @@ def extra_pages(model, catalog, offline=None):
         "json-output.md": json_page(),
         "contributing.md": contributing_page(),
     }
+    extending = extending_page()
+    if extending is not None:
+        pages["extending.md"] = extending
     if offline if offline is not None else offline_wanted():
         pages[SHIM_TARGET] = fetch_shim()
     return pages

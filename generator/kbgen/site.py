@@ -95,10 +95,25 @@ def _scenario_md(e, sc):
     return "| %s | %s | %s |" % (_cell(sc["name"]), _cell("; ".join(_scenario_facts(sc)) or "defaults"), verdict)
 
 
+def _template_md(e):
+    """Which template an entry uses, and its params (the code below is their expansion)."""
+    if not e["template"]:
+        return []
+    import yaml
+    params = yaml.safe_dump(e["template"]["params"], default_flow_style=None, sort_keys=False, allow_unicode=True,
+                            width=100)
+    return ["This entry uses the template `%s` ([Extending kbcheck](../../extending.md#add-a-template) says how "
+            "templates work) with these params:" % e["template"]["name"], "",
+            _fence("check:\n  template: %s\n  params:\n%s" % (e["template"]["name"], _indent(params, 4)), "yaml")]
+
+
 def failing_examples(e):
-    """The scenarios where the entry reports a problem: [(scenario, [expectation])]."""
+    """The scenarios where the entry reports a problem: [(scenario, [expectation])] (its own, not
+    the ones its template adds)."""
     out = []
     for sc in e["scenarios"]:
+        if sc.get("template"):
+            continue
         bad = [x for x in scen.expectations(sc["expect"]) if x["status"] in ("fail", "warn")]
         if bad:
             out.append((sc, bad))
@@ -148,10 +163,10 @@ def entry_page(e, model):
     if e["scope"] == "guest":
         lines += ["kbcheck judges every libvirt guest of the host separately.", ""]
     lines += ["## Check by hand", "", _fence(e["manual"] or "# no manual check", "bash")]
-    lines += ["## What kbcheck runs", "",
+    lines += ["## What kbcheck runs", ""] + _template_md(e) + [
               "Probe `%s` (scope: %s%s). This is the exact code the bundled runner carries under the same hash." % (
-                  e["code_hash"], e["scope"], ", from template `%s`" % e["template"]["name"] if e["template"] else ""), "",
-              _fence(e["code"], "python")]
+                  e["code_hash"], e["scope"], ", expanded from template `%s`" % e["template"]["name"] if e["template"] else ""),
+              "", _fence(e["code"], "python")]
     lines += ["Run just this check:", "", _fence("python3 kbcheck.pyz --id %s --show-fix" % e["id"], "bash")]
     lines += ["## Fix", ""]
     from kbcheck import fixview
@@ -174,8 +189,13 @@ def entry_page(e, model):
             lines.append(_indent("No fix is written for %s yet.\n" % PROD[p]))
     lines += ["## What a failing host looks like", ""]
     lines += _failing_md(e)
+    own = [sc for sc in e["scenarios"] if not sc.get("template")]
     lines += ["### All test scenarios", "", "| Scenario | Host | Verdict |", "|---|---|---|"]
-    lines += [_scenario_md(e, sc) for sc in e["scenarios"]]
+    lines += [_scenario_md(e, sc) for sc in own]
+    if len(own) < len(e["scenarios"]):
+        lines += ["", "The template `%s` adds its own scenarios, built from the params above (every entry that "
+                  "uses it gets them):" % e["template"]["name"], "", "| Scenario | Host | Verdict |", "|---|---|---|"]
+        lines += [_scenario_md(e, sc) for sc in e["scenarios"] if sc.get("template")]
     lines += ["", "## Source", ""]
     recs = model.recommendations
     lines.append("SUSE Linux Enterprise Server 12 SP5 *Virtualization Best Practices*, section %s." % e["section"])
@@ -247,7 +267,11 @@ def nav(areas, extra_pages, docs_dir):
            if have(r)]
     if run:
         out.append({"Run kbcheck": run})
-    if have("contributing.md"):
+    contribute = [{t: r} for t, r in (("Adding an entry", "contributing.md"), ("Extending kbcheck", "extending.md"))
+                  if have(r)]
+    if len(contribute) > 1:
+        out.append({"Contributing": contribute})
+    elif contribute:
         out.append({"Contributing": "contributing.md"})
     return out
 

@@ -149,3 +149,25 @@ def test_offline_build_references_nothing_remote(tmp_path, model):
             bad.append("%s: %s" % (os.path.relpath(p, site), m.group(0)))
     assert bad == []
     assert not glob.glob(os.path.join(ROOT, "site", "**", "iframe-worker*"), recursive=True)  # never committed
+
+
+def test_template_entries_say_their_template_and_extending_kbcheck_is_a_page(built_site, model):
+    """issue 16: the site shows the expanded code, says which template an entry uses (with its
+    params and its own scenarios), and has the page "Extending kbcheck" with a section per recipe."""
+    site = built_site["site"]
+    used = [e for e in model.entries if e["template"]]
+    assert used
+    for e in used:
+        page = open(os.path.join(site, "entries", e["area"], e["id"] + ".html"), encoding="utf-8").read()
+        name = e["template"]["name"]
+        assert "uses the template <code>%s</code>" % name in page, e["id"]
+        assert 'href="../../extending.html#add-a-template"' in page, e["id"]
+        assert "expanded from template <code>%s</code>" % name in page, e["id"]
+        assert "The template <code>%s</code> adds its own scenarios" % name in page, e["id"]
+    ext = open(os.path.join(site, "extending.html"), encoding="utf-8").read()
+    for anchor in ("add-an-output-format", "add-a-source", "add-a-fact", "add-a-template", "add-an-entry"):
+        assert 'id="%s"' % anchor in ext, anchor
+    home = open(os.path.join(site, "index.html"), encoding="utf-8").read()
+    assert "Extending kbcheck" in home and 'href="extending.html"' in home
+    contributing = open(os.path.join(site, "contributing.html"), encoding="utf-8").read()
+    assert 'id="add-a-source"' not in contributing and 'href="extending.html"' in contributing

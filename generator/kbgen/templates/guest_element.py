@@ -184,9 +184,13 @@ def _match(values):
 
 def code(s):
     """The probe's body."""
-    L = ["# template guest_element: %s%s of %s %s (%s)" % (
-        "the first " if s["first"] else "each ", s["noun"], "with" if s["value"] else "is",
-        s["what"] if s["value"] else "there", s["element"])]
+    if s["value"]:
+        head = "%s (%s) of %s %s (%s)" % (s["what"], "/@".join(x for x in s["value"] if x) if s["value"][0] else
+                                         "@" + s["value"][1], "the first" if s["first"] else "each", s["noun"],
+                                         s["element"])
+    else:
+        head = "the guest's %s (%s), there or not" % (s["noun"], s["element"])
+    L = ["# template guest_element: " + head]
     names = " and ".join(_HYPERVISOR.get(h, h) for h in s["hypervisors"])
     L += ["if dom.hypervisor not in %s:" % literal(s["hypervisors"]),
           "    return SKIP(%s %% (dom.type or 'typeless'))" % literal("a %%s guest; %s is judged on %s guests"
@@ -376,10 +380,11 @@ def scenarios(s, entry):
         v = _sample(s, i)
         if v is None:
             continue
-        served.append((_edit(s, "rule%d" % (i + 1), kind, value=v, with_path=r["with"]), r["status"]))
+        name = "value-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", v)
+        served.append((_edit(s, name, kind, value=v, with_path=r["with"]), r["status"]))
         if r["with"]:
             outcome = next((x["status"] for x in s["rules"][i + 1:] if _takes(x, v, False)), s["otherwise"]["status"])
-            served.append((_edit(s, "rule%d-alone" % (i + 1), kind, value=v), outcome))
+            served.append((_edit(s, name + "-alone", kind, value=v), outcome))
     others = [h for h in ("kvm", "xen", "lxc") if h not in s["hypervisors"]]
     if others:
         skipped.append((_edit(s, "other-hypervisor", others[0]), "skip"))

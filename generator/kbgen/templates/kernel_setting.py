@@ -37,6 +37,7 @@ SCOPE = "host"
 KNOWN = ("sysctl", "sysfs", "rules", "otherwise", "default", "boot", "requires", "absent", "fix_value")
 BOUNDS = ("in", "min", "max", "above", "below")
 SAY_KEYS = ("key", "value", "want", "boot", "where", "default")
+SYSFS_SAY_KEYS = ("key", "value", "want")  # nothing is known of a sysfs file's boot value
 
 
 def _bounds(p, numeric_hint):
@@ -112,13 +113,13 @@ def spec(params, entry):
     s["numeric"] = _typed(values, p.field("rules")) if values else False
     good = [r for r in s["rules"] if r["status"] not in BAD]
     s["want"] = ", or ".join(_want(r["bounds"]) for r in good) or "set"
+    keys = SAY_KEYS if s["kind"] == "sysctl" else SYSFS_SAY_KEYS
     for r in s["rules"]:
         default = "{key} is {value}" if r["status"] not in BAD else "{key} is {value}; it should be {want}"
-        r["say"] = message(Params({"say": r["raw"]} if r["raw"] else {}, ("say",), r["field"]), "say", default,
-                           SAY_KEYS)
+        r["say"] = message(Params({"say": r["raw"]} if r["raw"] else {}, ("say",), r["field"]), "say", default, keys)
     o = p.sub("otherwise", ("status", "say"), default={})
     s["otherwise"] = {"status": status(o, "status", "fail"),
-                      "say": message(o, "say", "{key} is {value}; it should be {want}", SAY_KEYS)}
+                      "say": message(o, "say", "{key} is {value}; it should be {want}", keys)}
     bp = p.sub("boot", ("status", "say"), default={})
     if s["rules"]:
         s["boot"] = {"status": status(bp, "status", "warn"),

@@ -75,12 +75,13 @@ def code(s):
               "    after, where = ' '.join(boot[0].split()), boot[1]"]
         if s["numeric"]:
             L += ["    after = int(after) if re.match(r'^-?[0-9]+$', after) else after"]
-    else:
-        L += ["after = where = None"]
-    L += ["facts = {'key': %s, 'value': value, 'want': %s, 'boot': after, 'where': where, 'default': %s}" % (
-        literal(s["key"]), literal(s["want"]), literal(s["default"]))]
     if not s["rules"]:
         return "\n".join(L + _compare(s)) + "\n"
+    if s["kind"] == "sysctl":
+        L += ["facts = {'key': %s, 'value': value, 'want': %s, 'boot': after, 'where': where, 'default': %s}" % (
+            literal(s["key"]), literal(s["want"]), literal(s["default"]))]
+    else:
+        L += ["facts = {'key': %s, 'value': value, 'want': %s}" % (literal(s["key"]), literal(s["want"]))]
     L += ["", "def judge(v):"]
     for i, r in enumerate(s["rules"]):
         test = _test("v", r["bounds"])
