@@ -140,3 +140,13 @@ def test_the_expanded_code_is_held_to_the_probe_rules(model):
         e = model.by_id[eid]
         assert check_probe(e["code"], e["file"], e["code_line"]) == [], eid
         assert e["code"].startswith("# template %s: " % CONVERTED[eid])
+
+
+def test_eq_is_in_of_one_value_and_both_are_refused(tmp_path):
+    from kbgen.templates import TemplateError, expand
+    entry = {"id": "x", "applies": {"hypervisors": ["kvm"], "roles": ["host"], "products": ["sle12"]}}
+    code = expand("kernel_setting", {"sysctl": "kernel.numa_balancing", "rules": [{"eq": 1}]}, entry).code
+    assert "v in (1, )" in code and "host.sysctl_int(" in code
+    with pytest.raises(TemplateError) as ei:
+        expand("kernel_setting", {"sysctl": "kernel.numa_balancing", "rules": [{"eq": 1, "in": [1]}]}, entry)
+    assert ei.value.field == ("check", "params", "rules", 0, "eq")

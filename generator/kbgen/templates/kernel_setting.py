@@ -3,7 +3,7 @@ sets or ranges of values, and a sysctl also against what the host sets at boot (
 
     sysctl: vm.swappiness            the setting: a sysctl key, or
     sysfs: /sys/kernel/mm/ksm/...    a sysfs file
-    rules: [{in: [0, 1] | min | max | above | below, status, say}, ...]
+    rules: [{in: [0, 1] | eq | min | max | above | below, status, say}, ...]
                                      first match wins; numbers compare as numbers (a setting is
                                      numeric when every value the params give is a number);
                                      without rules the running value must equal the boot value
@@ -12,7 +12,7 @@ sets or ranges of values, and a sysctl also against what the host sets at boot (
     boot: {status, say}              a right running value that the boot setting (or the kernel
                                      default) undoes: warn by default; without rules, the status
                                      of a running value the boot does not keep (default: fail)
-    requires: [{sysctl | sysfs, in | min | max | above | below, otherwise: {status, say},
+    requires: [{sysctl | sysfs, in | eq | min | max | above | below, otherwise: {status, say},
                 absent: {path, say}}]
                                      conditions checked first (KSM running): when one does not
                                      hold, its otherwise is the result
@@ -35,7 +35,7 @@ from kbgen.templates.common import BAD, Params, TemplateError, message, status
 
 SCOPE = "host"
 KNOWN = ("sysctl", "sysfs", "rules", "otherwise", "default", "boot", "requires", "absent", "fix_value")
-BOUNDS = ("in", "min", "max", "above", "below")
+BOUNDS = ("in", "eq", "min", "max", "above", "below")
 SAY_KEYS = ("key", "value", "want", "boot", "where", "default")
 SYSFS_SAY_KEYS = ("key", "value", "want")  # nothing is known of a sysfs file's boot value
 
@@ -47,10 +47,14 @@ def _bounds(p, numeric_hint):
         if k not in p.data:
             continue
         v = p.data[k]
+        if k == "eq":
+            if "in" in p.data:
+                raise TemplateError(p.field(k), "give `in` or `eq`, not both")
+            k, v = "in", [v]
         if k == "in":
             if not isinstance(v, list) or not v or not all(isinstance(x, (int, str)) and not isinstance(x, bool)
                                                           for x in v):
-                raise TemplateError(p.field(k), "in: a list of numbers or words")
+                raise TemplateError(p.field(k), "in: a list of numbers or words; eq: one of them")
             b[k] = tuple(v)
             given += list(v)
         else:
