@@ -129,8 +129,9 @@ def spec(params, entry):
                 _path(rule["with"], rp.field("with"))
             if values is not None and st not in BAD:
                 want.append(" or ".join(values) + (" with %s" % rule["with"] if rule["with"] else ""))
-            rule["say"] = message(rp, "say", "{what} {items}" if st not in BAD else "{what} {items}; it should be {want}",
-                                  SAY_KEYS)
+            default = "{what} {items}" if st not in BAD else "{what} {items}; it should be {want}"
+            rule["say"] = message(rp, "say", default, SAY_KEYS)
+            rule["raw"] = rp.get("say", default, str)
             s["rules"].append(rule)
         s["otherwise"] = _outcome(p, "otherwise", "fail", "{what} {items}; it should be {want}")
         s["missing"] = _outcome(p, "missing", s["otherwise"]["status"], s["otherwise"]["raw"], "not set")
@@ -163,16 +164,48 @@ def where(s, value="..."):
 
 
 def _outcomes(s):
-    """[(status, say, label)] in the order of the generated code's outcome numbers."""
+    """[(status, raw say, label)] in the order of the generated code's outcome numbers."""
     if s["value"] is None:
-        return [(s["present"]["status"], s["present"]["say"], None)]
-    out = [(r["status"], r["say"], None) for r in s["rules"]]
-    out.append((s["otherwise"]["status"], s["otherwise"]["say"], None))
+        return [(s["present"]["status"], s["present"]["raw"], None)]
+    out = [(r["status"], r["raw"], None) for r in s["rules"]]
+    out.append((s["otherwise"]["status"], s["otherwise"]["raw"], None))
     m = s["missing"]
-    out.append((m["status"], m["say"], m["label"]))
+    out.append((m["status"], m["raw"], m["label"]))
     if "off_x86" in m:
-        out.append((m["off_x86"]["status"], m["off_x86"]["say"], m["off_x86"]["label"]))
+        out.append((m["off_x86"]["status"], m["off_x86"]["raw"], m["off_x86"]["label"]))
     return out
+
+
+def _say_code(s, raw, label, group="group"):
+    """The expression of one outcome's message: over `group` ([(outcome, element, value)]), or with
+    group=None over the one element `el` and its `value`. Only the placeholders it uses are computed
+    (a thousand guests ask it once each)."""
+    fmt, args = "", []
+    const = {"what": s["what"], "noun": s["noun"], "want": s["want"]}
+    if group is None:
+        const["count"] = "1 " + s["noun"]
+    value = literal(label) if label is not None else ("v" if group else "value")
+    for i, part in enumerate(re.split(r"\{([a-z_]*)\}", raw)):
+        if i % 2 == 0:
+            fmt += part.replace("%", "%%")
+        elif part in const:
+            fmt += const[part].replace("%", "%%")
+        elif group is None:  # {value}; {items}: `n`, the element's name, read by _name_lines
+            fmt += "%s"
+            args.append(value if part == "value" or not s["names"] else
+                        "('%%s (%%s)' %% (n, %s)) if n else %s" % (value, value))
+        else:
+            fmt += "%s"
+            args.append({
+                "count": "plural(len(%s), %s)" % (group, literal(s["noun"])),
+                "value": "names(sorted(set(%s for _, _, v in %s)))" % (value, group) if label is None else value,
+                "items": "names(('%%s (%%s)' %% (n, %s)) if n else %s for n, v in ((name(e), v) for _, e, v in %s))"
+                         % (value, value, group) if s["names"] else
+                         "names(sorted(set(%s for _, _, v in %s)))" % (value, group),
+            }[part])
+    if not args:
+        return literal(fmt.replace("%%", "%"))
+    return "%s %% (%s, )" % (literal(fmt), ", ".join(args))
 
 
 def _match(values):
@@ -180,6 +213,21 @@ def _match(values):
     prefix = tuple(v[:-1] for v in values if v.endswith("*"))
     tests = (["value in %s" % literal(exact)] if exact else []) + (["value.startswith(%s)" % literal(prefix)] if prefix else [])
     return " or ".join(tests) if len(tests) == 1 else "(%s)" % " or ".join(tests)
+
+
+def _elements(s):
+    """Lines finding the elements judged (`els`): one simple step at a time, which ElementTree's C
+    code answers directly; the last step's predicates are tested in the loop."""
+    segs = s["segments"]
+
+    def text(seg):
+        return seg[0] + "".join("[@%s='%s']" % p for p in seg[1])
+    if len(segs) == 1:
+        return ["els = dom.findall(%s)" % literal(segs[0][0])]
+    out = ["node = dom.find(%s)" % literal(text(segs[0]))]
+    for seg in segs[1:-1]:
+        out.append("node = node.find(%s) if node is not None else None" % literal(text(seg)))
+    return out + ["els = node.findall(%s) if node is not None else []" % literal(segs[-1][0])]
 
 
 def code(s):
@@ -209,62 +257,100 @@ def code(s):
               "if given:",
               "    return %s(%s %% {'value': given[-1], 'flag': %s, 'what': %s})" % (
                   call(q["status"]), literal(q["say"]), literal(q["flag"]), literal(s["what"]))]
-    L += ["", "def attr(el, path, key):", "    sub = el.find(path) if path else el",
-          "    return sub.get(key) if sub is not None else None", ""]
-    for i, r in enumerate(s["rules"]):
-        if r["with"]:
-            L.append("with%d = dom.find(%s) is not None" % (i, literal(r["with"])))
-    L += ["found = []", "for el in dom.findall(%s):" % literal(s["element"])]
-    for k, vs in s["except"]:
-        L += ["    if el.get(%s) in %s:" % (literal(k), literal(vs)), "        continue"]
-    if s["value"] is None:
-        L.append("    outcome, value = 0, None")
-    else:
-        L.append("    value = attr(el, %s, %s)" % (literal(s["value"][0]), literal(s["value"][1])))
-        n = len(s["rules"])
-        missing = "%d" % (n + 1) if "off_x86" not in s["missing"] else "%d if dom.arch in %s else %d" % (
-            n + 1, literal(X86), n + 2)
-        L += ["    if value is None:", "        outcome = %s" % missing]
-        for i, r in enumerate(s["rules"]):
-            test = _match(r["in"]) if r["in"] is not None else "True"
-            if r["with"]:
-                test = "with%d and %s" % (i, test) if r["in"] is not None else "with%d" % i
-            if test == "True":
-                L += ["    else:", "        outcome = %d" % i]
-                break
-            L += ["    elif %s:" % test, "        outcome = %d" % i]
-        else:
-            L += ["    else:", "        outcome = %d" % n]
-    if s["names"]:
-        L.append("    name = " + " or ".join("attr(el, %s, %s)" % (literal(c), literal(a)) for c, a in s["names"]))
-    else:
-        L.append("    name = None")
-    L.append("    found.append((outcome, name, value))")
+    L += _elements(s)
+    skips = ["el.get(%s) != %s" % (literal(a), literal(v)) for a, v in s["segments"][-1][1]]
+    skips += ["el.get(%s) in %s" % (literal(k), literal(vs)) for k, vs in s["except"]]
+    none = s["none"]
+    none_say = none["say"] % {"what": s["what"], "noun": s["noun"], "want": s["want"]}
+    none_say += (" (domain XML: %s)" % where(s, value=None)) if none["status"] in BAD else ""
+    if s["value"] is None:  # there or not: nothing to read below the element
+        present = s["present"]
+        L += ["for el in els:"] + sum((["    if %s:" % test, "        continue"] for test in skips), []) + [
+            "    return %s(%s)" % (call(present["status"]), _say_code(s, present["raw"], None, None)),
+            "return %s(%s)" % (call(none["status"]), literal(none_say))]
+        return "\n".join(L) + "\n"
+    L += ["found = []", "for el in els:"]
+    for test in skips:
+        L += ["    if %s:" % test, "        continue"]
+    L += _judge(s)
     if s["first"]:
         L.append("    break")
-    none = s["none"]
-    none_say = none["say"] + ((" (domain XML: %s)" % where(s, value=None)).replace("%", "%%") if none["status"] in BAD else "")
-    L += ["if not found:", "    return %s(%s %% {'what': %s, 'noun': %s, 'want': %s})" % (
-        call(none["status"]), literal(none_say), literal(s["what"]), literal(s["noun"]), literal(s["want"]))]
+    L += ["if not found:", "    return %s(%s)" % (call(none["status"]), literal(none_say))]
+    return "\n".join(L + _verdict(s)) + "\n"
+
+
+def _read(child, attr, subs, L, indent="    "):
+    """An expression reading attr of child (below `el`), the child looked up once (into L)."""
+    if not child:
+        return "el.get(%s)" % literal(attr)
+    if child not in subs:
+        subs[child] = "c%d" % len(subs)
+        L.append("%s%s = el.find(%s)" % (indent, subs[child], literal(child)))
+    return "(%s.get(%s) if %s is not None else None)" % (subs[child], literal(attr), subs[child])
+
+
+def _judge(s):
+    """The loop body: the value read, its outcome found, (outcome, element, value) kept."""
+    L = []
+    expr = _read(s["value"][0], s["value"][1], {}, L)
+    L.append("    value = %s" % (expr[1:-1] if expr.startswith("(") else expr))
+    n = len(s["rules"])
+    missing = "%d" % (n + 1) if "off_x86" not in s["missing"] else "%d if dom.arch in %s else %d" % (
+        n + 1, literal(X86), n + 2)
+    L += ["    if value is None:", "        outcome = %s" % missing]
+    for i, r in enumerate(s["rules"]):
+        test = _match(r["in"]) if r["in"] is not None else "True"
+        if r["with"]:  # asked only of a value the rule takes
+            found = "dom.find(%s) is not None" % literal(r["with"])
+            test = "%s and %s" % (test, found) if r["in"] is not None else found
+        if test == "True":
+            L += ["    else:", "        outcome = %d" % i]
+            break
+        L += ["    elif %s:" % test, "        outcome = %d" % i]
+    else:
+        L += ["    else:", "        outcome = %d" % n]
+    return L + ["    found.append((outcome, el, value))"]
+
+
+def _name_lines(s, indent):
+    """Lines setting `n`, the name of element `el` (the first name param that is set)."""
+    L, subs = [], {}
+    expr = " or ".join(_read(c, a, subs, L, indent) for c, a in s["names"])
+    return L + ["%sn = %s" % (indent, expr)]
+
+
+def _verdict(s):
+    """The result of the kept (outcome, element, value)s: the worst outcome's message, and where
+    the value is set when it is a fail or a warn. One element (the common case) is judged inline;
+    names are read only for messages that show them."""
     outs = _outcomes(s)
-    L += ["STATUS = %s" % literal([o[0] for o in outs]),
-          "SAY = %s" % literal([o[1] for o in outs]),
-          "LABEL = %s" % literal([o[2] for o in outs]),
-          "RANK = %s" % literal(RANK),
-          "worst = min(RANK.index(STATUS[k]) for k, _, _ in found)",
-          "parts = []",
-          "for k in range(len(SAY)):",
-          "    group = [(n, LABEL[k] or v) for j, n, v in found if j == k]",
-          "    if group and RANK.index(STATUS[k]) == worst:",
-          "        parts.append(SAY[k] %% {'count': plural(len(group), %s), 'what': %s, 'noun': %s, 'want': %s," % (
-              literal(s["noun"]), literal(s["what"]), literal(s["noun"]), literal(s["want"])),
-          "                               'value': names(sorted(set(str(v) for _, v in group))),",
-          "                               'items': names(('%s (%s)' % g) if g[0] else str(g[1]) for g in group)})",
-          "message = '; '.join(parts)",
-          "if RANK[worst] in ('fail', 'warn'):",
-          "    message += %s" % literal(" (domain XML: %s)" % where(s)),
-          "return (FAIL, WARN, INFO, PASS)[worst](message)"]
-    return "\n".join(L) + "\n"
+    suffix = " (domain XML: %s)" % where(s)
+    named = bool(s["names"]) and any("{items}" in raw for _, raw, _ in outs)
+    L = ["", "if len(found) == 1:", "    outcome, el, value = found[0]"]
+    for k, (st, raw, label) in enumerate(outs):
+        tail = " + %s" % literal(suffix) if st in BAD else ""
+        body = _name_lines(s, "        ") if named and "{items}" in raw else []
+        body.append("        return %s(%s%s)" % (call(st), _say_code(s, raw, label, None), tail))
+        if k < len(outs) - 1:
+            L += ["    if outcome == %d:" % k] + body
+        else:
+            L += [ln[4:] for ln in body]
+    if s["first"]:
+        return L
+    if named:
+        L += ["", "def name(el):"] + _name_lines(s, "    ") + ["    return n"]
+    L += ["", "def say(k, group):"]
+    for k, (_st, raw, label) in enumerate(outs):
+        ret = "return " + _say_code(s, raw, label)
+        L += ["    if k == %d:" % k, "        " + ret] if k < len(outs) - 1 else ["    " + ret]
+    return L + ["",
+                "RESULT = (%s, )" % ", ".join(call(o[0]) for o in outs),
+                "TAIL = %s" % literal([suffix if o[0] in BAD else "" for o in outs]),
+                "RANK = %s" % literal([RANK.index(o[0]) for o in outs]),
+                "worst = min(RANK[f[0]] for f in found)",
+                "ks = sorted(set(f[0] for f in found if RANK[f[0]] == worst))",
+                "message = '; '.join(say(k, [f for f in found if f[0] == k]) for k in ks)",
+                "return RESULT[ks[0]](message + TAIL[ks[0]])"]
 
 
 def manual(s):
@@ -313,7 +399,7 @@ def _takes(rule, value, with_present):
 
 
 def _edit(s, name, kind="kvm", value=None, unset=False, none=False, exclude=False, with_path=None,
-          extra=None):
+          extra=None, second=None):
     """A scenario guest: virt-install's default guest of `kind`, its judged elements changed."""
     import xml.etree.ElementTree as ET
 
@@ -336,19 +422,29 @@ def _edit(s, name, kind="kvm", value=None, unset=False, none=False, exclude=Fals
     else:
         if not targets:
             targets = [_make(root, s["segments"], always_last=True)]
+        if second is not None:  # a second element beside the first, of value `second`
+            import copy
+            twin = copy.deepcopy(targets[0])
+            parent = parents.get(targets[0], root)
+            parent.insert(list(parent).index(targets[0]) + 1, twin) if targets[0] in parents else parent.append(twin)
+            _set(s, twin, second)
         for el in targets:
             if exclude:
                 el.set(s["except"][0][0], s["except"][0][1][0])
             if s["value"] is not None:
-                child, attr = s["value"]
-                sub = _make(el, [(c, []) for c in child.split("/") if c]) if child else el
                 if unset:
-                    sub.attrib.pop(attr, None)
+                    child, attr = s["value"]
+                    (_make(el, [(c, []) for c in child.split("/") if c]) if child else el).attrib.pop(attr, None)
                 elif value is not None:
-                    sub.set(attr, value)
+                    _set(s, el, value)
     if with_path:
         _make(root, _path(with_path, ()), always_last=True)
     return {"name": name, "xml": ET.tostring(root, encoding="unicode")}
+
+
+def _set(s, el, value):
+    child, attr = s["value"]
+    (_make(el, [(c, []) for c in child.split("/") if c]) if child else el).set(attr, value)
 
 
 def _make(base, segments, always_last=False):
@@ -397,6 +493,11 @@ def scenarios(s, entry):
         offline.append((_edit(s, "unknown-value", kind, value="kbcheck-unknown-value"),
                         (anything or [s["otherwise"]["status"]])[0]))
         offline.append((_edit(s, "unset", kind, unset=True), s["missing"]["status"]))
+        good = [i for i, r in enumerate(s["rules"]) if r["status"] not in BAD and r["in"] and not r["with"]]
+        if not s["first"] and good and not anything and _sample(s, good[0]) is not None:
+            statuses = [s["rules"][good[0]]["status"], s["otherwise"]["status"]]
+            offline.append((_edit(s, "two-elements", kind, value=_sample(s, good[0]), second="kbcheck-unknown-value"),
+                            min(statuses, key=lambda x: RANK.index(x) if x in RANK else len(RANK))))
         if "off_x86" in s["missing"] and not s["x86"]:
             offline.append((_edit(s, "unset-aarch64", kind, unset=True, extra={"arch": "aarch64"}),
                             s["missing"]["off_x86"]["status"]))
