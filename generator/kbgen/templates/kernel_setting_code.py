@@ -186,4 +186,3 @@ def fix(s, entry, sample):
                       "persistent": "echo '%s = %s' > %s\nif [ -f /etc/sysctl.conf ]; then\n  %s\nfi\n"
                                     % (key, value, conf, edit),
                       "files": [conf, "/etc/sysctl.conf"], "needs": "none"}}
-
