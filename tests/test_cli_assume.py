@@ -19,7 +19,10 @@ def test_catalog_collects_declarations(catalog_data):
     for name, ids in decl.items():
         for i in ids:
             code = [e for e in catalog_data["entries"] if e["id"] == i][0]["code"]
-            assert 'declared("%s")' % name in code or "declared('%s')" % name in code
+            assert any(form % name in code for form in ('declared("%s")', "declared('%s')",
+                                                         'declared_guests("%s")', "declared_guests('%s')"))
+    assert catalog_data["guest_lists"] == ["cpu_intensive"]
+    assert decl["cpu_intensive"] == ["vcpu-pinning"]
 
 
 @pytest.mark.parametrize("arg, words", [
@@ -29,6 +32,8 @@ def test_catalog_collects_declarations(catalog_data):
     ("multi_tenant=maybe", ["yes or no"]),
     ("multi_tennant=yes", ["unknown name", "did you mean multi_tenant"]),
     ("role=", ["needs a role"]),
+    ("cpu_intensive=", ["needs guest names", "cpu_intensive=GUEST"]),
+    ("cpu_intensive= , ", ["needs guest names"]),
 ])
 def test_bad_assume_is_usage_error(kb, arg, words):
     rc, out, err = kb("--root", EXAMPLE, "--assume", arg)
@@ -60,3 +65,18 @@ def test_help_lists_roles_products_and_declarations(built, capsys):
     out = " ".join(capsys.readouterr()[0].split())
     for word in list(ROLES) + list(assume.PRODUCTS) + ["multi_tenant", "migration_cluster"]:
         assert word in out
+    assert "NAME=GUEST[,GUEST...]: cpu_intensive" in out
+
+
+def test_a_declaration_of_guests_reaches_the_probe(kb):
+    """--assume cpu_intensive=GUEST,GUEST (a declaration whose value is guest names, read with
+    host.declared_guests) is taken, kept as the names, and judged: the declared guest that floats
+    warns, the others are reported."""
+    rc, out, err = kb("--root", EXAMPLE, "--format", "json", "--id", "vcpu-pinning",
+                      "--assume", "cpu_intensive= db01 ,app01")
+    assert rc in (0, 1), err
+    doc = json.loads(out)
+    assert doc["host"]["assume"] == {"cpu_intensive": "db01,app01"}
+    by_subject = dict((r["subject"], r) for r in doc["results"])
+    assert by_subject["db01"]["status"] == "warn" and "declared CPU-intensive" in by_subject["db01"]["message"]
+    assert by_subject["web01"]["status"] == "info"

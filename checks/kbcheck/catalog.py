@@ -13,8 +13,9 @@ from kbcheck import probe_api
 from kbcheck.errors import UsageError
 
 ENV = "KBCHECK_CATALOG"
-# a probe reading a user declaration: host.declared("NAME") (`kbcheck --assume NAME=yes|no`)
-DECLARED = r"""\bhost\.declared\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
+# a probe reading a user declaration: host.declared("NAME") (`kbcheck --assume NAME=yes|no`) or
+# host.declared_guests("NAME") (`kbcheck --assume NAME=GUEST[,GUEST...]`)
+DECLARED = r"""\bhost\.declared(_guests)?\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
 
 
 def declarations(entries):
@@ -23,11 +24,17 @@ def declarations(entries):
     typo cannot pass unnoticed; `kbgen build` stores this in the catalog."""
     out = {}
     for eid, code in entries:
-        for name in re.findall(DECLARED, code or ""):
+        for _, name in re.findall(DECLARED, code or ""):
             ids = out.setdefault(name, [])
             if eid not in ids:
                 ids.append(eid)
     return dict((k, sorted(v)) for k, v in sorted(out.items()))
+
+
+def guest_lists(entries):
+    """The declarations whose value is a list of guest names (host.declared_guests("NAME")), sorted;
+    entries: (id, probe code) pairs."""
+    return sorted(set(name for _, code in entries for kind, name in re.findall(DECLARED, code or "") if kind))
 
 
 # where an entry applies when its `applies` leaves a key out: everywhere
@@ -147,6 +154,9 @@ class Catalog(object):
         got = data.get("declarations")
         # {name: [entry ids]}: what `kbgen build` collected, or collected here from the probes
         self.declarations = got if isinstance(got, dict) else declarations((e.id, e.code) for e in self.entries)
+        got = data.get("guest_lists")
+        # the declarations among them whose value is guest names, not yes/no
+        self.guest_lists = got if isinstance(got, list) else guest_lists((e.id, e.code) for e in self.entries)
         self._precompiled = None
         for e in self.entries:
             e._catalog = self
@@ -227,7 +237,8 @@ def check(data, origin):
     entries = data.get("entries")
     if not isinstance(entries, list) or not entries:
         raise bad("it has no entries (nothing could be judged)")
-    for key, kind in (("recommendations", dict), ("declarations", dict), ("kb_version", str)):
+    for key, kind in (("recommendations", dict), ("declarations", dict), ("guest_lists", list),
+                      ("kb_version", str)):
         if key in data and data[key] is not None and not isinstance(data[key], kind):
             raise bad("%s is not a %s" % (key, kind.__name__))
     seen = set()

@@ -35,7 +35,8 @@ def compile_catalog(model):
     body = json.dumps({"entries": entries, "recommendations": recs}, sort_keys=True, separators=(",", ":"))
     version = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
     return {"format": 1, "kb_version": version, "entries": entries, "recommendations": recs,
-            "declarations": runtime_catalog.declarations((e["id"], e["code"]) for e in entries)}
+            "declarations": runtime_catalog.declarations((e["id"], e["code"]) for e in entries),
+            "guest_lists": runtime_catalog.guest_lists((e["id"], e["code"]) for e in entries)}
 
 
 def dumps(catalog):

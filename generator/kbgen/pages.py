@@ -159,9 +159,10 @@ def _parser_md(parser, level, title):
 def cli_page(catalog=None):
     """Every command of the runner (kbcheck, explain, fix, report) from its own argument parser;
     the --assume help lists the catalog's declarations when the catalog is given."""
-    declared = sorted((catalog or {}).get("declarations") or {}) or None
     try:
         from kbcheck import cli
+        from kbcheck.commands.assume import kinds
+        declared = kinds((catalog or {}).get("declarations") or {}, (catalog or {}).get("guest_lists") or ()) or None
         parsers = cli.parsers(declared)
     except Exception as e:
         raise PagesError("cannot build the CLI reference from kbcheck.cli.parsers(): %s: %s" % (type(e).__name__, e))

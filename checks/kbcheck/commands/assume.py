@@ -10,18 +10,29 @@ YES = ("yes", "true", "1")
 NO = ("no", "false", "0")
 
 
+def kinds(declarations, guest_lists):
+    """{name: "guests" or "yes/no"}: what each declaration of a catalog takes."""
+    return dict((n, "guests" if n in guest_lists else "yes/no") for n in declarations)
+
+
 def assume_help(names=None):
-    """The --assume help, built from detect.ROLES, PRODUCTS and the catalog's declarations."""
+    """The --assume help, built from detect.ROLES, PRODUCTS and the catalog's declarations
+    (names: a list of names, or kinds() of them)."""
     from kbcheck.detect import ROLES
-    decl = ("; declarations, NAME=yes|no: %s" % ", ".join(sorted(names))) if names else \
+    guest_lists = [n for n, k in names.items() if k == "guests"] if isinstance(names, dict) else ()
+    yes_no = sorted(n for n in names or () if n not in guest_lists)
+    lists = sorted(n for n in names or () if n in guest_lists)
+    decl = ("; declarations, NAME=yes|no: %s" % ", ".join(yes_no)) if yes_no else \
         "; NAME=yes|no for a declaration the knowledge base reads (README: Declarations)"
+    if lists:
+        decl += "; NAME=GUEST[,GUEST...]: %s" % ", ".join(lists)
     return ("declare a fact instead of detecting it (repeatable): role=ROLE[,ROLE...] with ROLE one of %s; "
             "product=one of %s%s" % (", ".join(ROLES), ", ".join(PRODUCTS), decl))
 
 
 def check_assume(pairs, cat):
     """Validate --assume NAME=VALUE pairs against detect.ROLES, PRODUCTS and the catalog's
-    declarations -> {name: value} (declarations as "yes"/"no"). UsageError (exit 2) naming the
+    declarations -> {name: value} (declarations as "yes"/"no", guest lists as "a,b"). UsageError (exit 2) naming the
     problem, with a suggestion, for anything else."""
     from kbcheck.detect import ROLES
     from kbcheck.select import _suggest
@@ -42,6 +53,11 @@ def check_assume(pairs, cat):
                 raise UsageError("--assume product=%s: unknown product%s; products: %s" % (
                     value, _suggest(value, PRODUCTS), ", ".join(PRODUCTS)))
             out[name] = value
+        elif name in decl and name in cat.guest_lists:
+            guests = [g.strip() for g in value.split(",") if g.strip()]
+            if not guests:
+                raise UsageError("--assume %s= needs guest names, comma-separated: %s=GUEST[,GUEST...]" % (name, name))
+            out[name] = ",".join(guests)
         elif name in decl:
             v = value.lower()
             if v not in YES + NO:

@@ -68,7 +68,7 @@ def add_timeout_and_catalog(p):
 
 def add_common(p, declared=None):
     """Source, selection and run options shared by `kbcheck` and `kbcheck fix`. declared: the
-    declaration names for the --assume help (None: described, not listed)."""
+    declarations for the --assume help (assume.kinds(); None: described, not listed)."""
     from kbcheck.commands.assume import assume_help
     from kbcheck.sources import INPUTS
     src = p.add_argument_group("what to read")
@@ -95,7 +95,8 @@ def open_chain(args):
 
 
 def help_declarations(argv):
-    """For --help: the declaration names of the catalog this run would use (None when none loads)."""
+    """For --help: the declarations of the catalog this run would use, as assume.kinds() (None when
+    none loads)."""
     if "-h" not in argv and "--help" not in argv:
         return None
     path = None
@@ -106,6 +107,8 @@ def help_declarations(argv):
             path = a.split("=", 1)[1]
     try:
         from kbcheck import catalog as catalog_mod
-        return sorted(catalog_mod.load(path).declarations)
+        from kbcheck.commands.assume import kinds
+        cat = catalog_mod.load(path)
+        return kinds(cat.declarations, cat.guest_lists)
     except UsageError:
         return None

@@ -36,3 +36,11 @@ class DetectionFacts(object):
         if v is None:
             return None
         return str(v).lower() in ("1", "yes", "true", "on", "y")
+
+    def declared_guests(self, name):
+        """A user declaration of guests (--assume name=GUEST[,GUEST...]): the names, or None when
+        not declared."""
+        v = self.assume.get(name)
+        if v is None:
+            return None
+        return [n.strip() for n in str(v).split(",") if n.strip()]
