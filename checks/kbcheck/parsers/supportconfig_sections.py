@@ -13,9 +13,10 @@ supportconfig (supportutils: bin/supportconfig.rc, bin/scplugin.rc) writes every
 
 Other kinds use the same frame: Log File ("# /path" or "# /path - Last N Lines"), Note, Summary,
 System, Verification, Plugin, Section Header, Entry, ... A command that could not run prints
-"ERROR: Command not found or not executable"; one that timed out ends with
-"# ERROR: Command did not complete within the timeout period."; a configuration file that is
-not text is replaced by "file <file(1) output>" and "ERROR: Not a normal text file, excluding it."
+"ERROR: Command not found or not executable" ("executible" before August 2019); one that timed
+out ends with "# ERROR: Command did not complete within the timeout period."; a configuration
+file that is not text is replaced by "file <file(1) output>" and "ERROR: Not a normal text file,
+excluding it."
 
 parse(text) -> [Section]; a pure function: it raises errors.ParseError on text it cannot make
 sense of and nothing else. A source reads each file of an archive the same way and indexes it
@@ -45,6 +46,10 @@ CMD_MISSING = b"ERROR: Command not found or not executable"
 CMD_TIMEOUT = "# ERROR: Command did not complete within the timeout period."
 NOT_TEXT = b"ERROR: Not a normal text file"
 PLUGIN_MISSING = b"ERROR: Missing or non-executable plugin"
+# what a command or plugin that could not run leaves; supportconfig.rc spelled it "executible"
+# until supportutils commit f4e3f0a (August 2019), scplugin.rc until 130050b (April 2021)
+FAILED_LINES = (CMD_MISSING, PLUGIN_MISSING, b"ERROR: Command not found or not executible",
+                b"ERROR: Missing or non-executible plugin")
 MAX_SECTIONS = 100000      # sections of one file that are read, at most
 
 # states
@@ -135,7 +140,7 @@ def _finish(kind, raw):
         if raw.startswith(b"file ") and any(l.startswith(NOT_TEXT) for l in raw.split(b"\n", 3)[:3]):
             state = NOT_TEXT_STATE
     elif kind == CMD:
-        if raw.startswith(CMD_MISSING) or raw.startswith(PLUGIN_MISSING):
+        if raw.startswith(FAILED_LINES):
             state = FAILED
         else:
             t = _TIMEOUT_LINE.search(raw)

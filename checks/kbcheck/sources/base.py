@@ -48,6 +48,10 @@ class Source(object):
       close()          -> release what the source holds (an extracted archive).
       kind, label      -> what it is ("root", "live", "sosreport", "supportconfig") and where.
       notices          -> list of one-line notices for the report ("libvirt unreachable: ...").
+      located          -> {what was read: where the source found it}, for what an archive keeps
+                          elsewhere than under the host's own path: "/proc/swaps" -> "proc.txt
+                          line 80: /proc/swaps", "$ ps -ef" -> "sos_commands/process/ps_-ef"
+                          (a command's key is "$ " + its name). The evidence of a result reads it.
     """
 
     kind = "root"
@@ -55,6 +59,7 @@ class Source(object):
 
     def __init__(self):
         self.notices = []
+        self.located = {}
 
     def read_text(self, path):
         raise NotImplementedError
@@ -106,6 +111,10 @@ class Layer(Source):
     @property
     def notices(self):
         return self.base.notices
+
+    @property
+    def located(self):
+        return self.base.located
 
     def read_text(self, path):
         return self.base.read_text(path)

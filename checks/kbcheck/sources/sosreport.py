@@ -64,13 +64,16 @@ class SosreportSource(RootSource):
         self._sysctl_loaded = False
 
     # -- sos_commands ------------------------------------------------------------------
-    def _cmd_file(self, plugin_dirs, names):
+    def _cmd_file(self, plugin_dirs, names, key=None):
         """Text of the first sos_commands/<dir>/<name> that exists, else None (read inside the
-        tree like every file: a link there resolves inside it)."""
+        tree like every file: a link there resolves inside it). key: what the facts layer asked
+        for, whose location is remembered (Source.located)."""
         for d in plugin_dirs:
             for n in names:
                 t = RootSource.read_text(self, "/sos_commands/%s/%s" % (d, n))
                 if t is not None:
+                    if key is not None:
+                        self.located[key] = "sos_commands/%s/%s" % (d, n)
                     return t
         return None
 
@@ -86,11 +89,19 @@ class SosreportSource(RootSource):
         return self._sysctl
 
     def command(self, name):
+        """A command's output: the file sos names it by (its root symlinks, such as installed-rpms;
+        kbcheck.specs.sos_files), else sos_commands/<plugin>/<mangled command>."""
+        from kbcheck.specs import sos_files
+        for rel in sos_files().get(name, ()):
+            t = RootSource.read_text(self, rel)
+            if t is not None:
+                self.located["$ " + name] = rel.lstrip("/")
+                return t
         mangled = mangle(name)
         wanted = [mangled]
         if name.startswith("virsh ") and not name.startswith("virsh -r "):
             wanted.insert(0, mangle("virsh -r " + name[len("virsh "):]))
-        t = self._cmd_file(self._plugin_dirs(), wanted)
+        t = self._cmd_file(self._plugin_dirs(), wanted, key="$ " + name)
         if t is None:
             raise NotCollected(name, "this sosreport has no sos_commands/*/%s" % mangled)
         return t
@@ -106,6 +117,7 @@ class SosreportSource(RootSource):
             if values is None:
                 raise NotCollected(norm, "sos copies few /proc/sys files and this sosreport has no sysctl -a output")
             key = norm[len("/proc/sys/"):].replace("/", ".")
+            self.located[norm] = "sos_commands/kernel/sysctl_-a"
             return values[key] + "\n" if key in values else None
         if norm.startswith("/sys/class/dmi/id/"):
             value = self._dmi(norm.rsplit("/", 1)[1])
@@ -150,7 +162,7 @@ class SosreportSource(RootSource):
         from kbcheck.parsers import dmidecode
         if name not in dmidecode.FIELDS:
             return False
-        t = self._cmd_file(("hardware",), ["dmidecode"])
+        t = self._cmd_file(("hardware",), ["dmidecode"], key="/sys/class/dmi/id/" + name)
         if t is None or not t.strip():
             return False
         return dmidecode.value(t, name)

@@ -26,8 +26,8 @@ from kbcheck.sources.base import Source, first_guests, guests
 from kbcheck.sources.extract import DEADLINE, MAX_TOTAL, remove_tree, safe_extract
 from kbcheck.sources.find import did_you_mean
 from kbcheck.sources.supportconfig_archive import candidates, find_top, is_supportconfig, read_sections
-from kbcheck.sources.supportconfig_locations import (CMD, COMMANDS, CONF, DUMPXML, LISTED, LOCATIONS, VIRSH_CAPS,
-                                                     VIRSH_LIST, VIRT, from_command, ls_names, rule,
+from kbcheck.sources.supportconfig_locations import (CMD, COMMANDS, CONF, DUMPXML, LISTED, LOCATIONS, SYSTEM,
+                                                     VIRSH_CAPS, VIRSH_LIST, VIRT, from_command, ls_names, rule,
                                                      scheduler_listing)
 
 # -- the registry's protocol (kbcheck.sources) --------------------------------------------------
@@ -138,14 +138,18 @@ class SupportconfigSource(Source):
         for fname, kind, tmpl in locs:
             if self.sections(fname) is None:
                 continue
-            if kind in (CONF, LISTED):
+            if kind != CMD:
                 if fname == "etc.txt" and not re.search(r"(conf|cfg)$", path):
                     continue   # etc.txt lists only /etc files whose names end in conf or cfg
                 s = self._find(fname, CONF, path)
                 if s is None:
-                    # a complete listing that does not name the file: not on the host
-                    covered = covered or kind == LISTED
+                    # a complete listing that does not name the file: not on the host (a listing
+                    # "listed:MARK" is complete when the file holds MARK, as proc.txt before 2022
+                    # holds /proc/version with every other file directly under /proc)
+                    covered = covered or kind == LISTED or (
+                        kind.startswith("listed:") and self._find(fname, CONF, kind[7:]) is not None)
                     continue
+                self.located[path] = _where(fname, s)
                 return self._conf_value(path, fname, s)
             # a command standing in for a file
             s = self._find(fname, CMD, tmpl)
@@ -159,6 +163,7 @@ class SupportconfigSource(Source):
                 raise Unreadable(path, "%s is cut short inside `%s`" % (fname, tmpl))
             val, complete = from_command(path, tmpl, s.body)
             if val is not None:
+                self.located[path] = _where(fname, s)
                 return val
             if complete:
                 covered = True
@@ -195,7 +200,7 @@ class SupportconfigSource(Source):
                 continue
             for fname, kind, _tmpl in locs:
                 secs = self.sections(fname)
-                if secs is None or kind not in (CONF, LISTED):
+                if secs is None or kind == CMD:
                     continue
                 if kind == LISTED and pattern == prefix + "*" and fname != "etc.txt":
                     covered = True
@@ -248,10 +253,10 @@ class SupportconfigSource(Source):
         if not locs:
             raise NotCollected(name, "supportconfig does not keep this command's output")
         failure = None
-        for fname, _kind, label in locs:
+        for fname, kind, label in locs:
             if self.sections(fname) is None or label is None:
                 continue
-            s = self._find(fname, CMD, label)
+            s = self._find(fname, SYSTEM if kind == SYSTEM else CMD, label)
             if s is None:
                 continue
             if s.state in (scp.FAILED, scp.TIMEOUT):
@@ -260,6 +265,7 @@ class SupportconfigSource(Source):
                 continue
             if s.state == scp.TRUNCATED:
                 raise Unreadable(name, "%s is cut short inside this command's output" % fname)
+            self.located["$ " + name] = _where(fname, s)
             return s.body
         if failure is not None:
             raise failure
@@ -315,3 +321,8 @@ class SupportconfigSource(Source):
                 self.notices.append("%s: `virsh capabilities` %s" % (
                     fname, "failed" if s.state == scp.FAILED else s.state))
         return None
+
+
+def _where(fname, s):
+    """Where a section is, for the evidence of a result: "memory.txt line 120: numactl --hardware"."""
+    return "%s line %d: %s" % (fname, s.line, scp.command_key(s.header) if s.kind == CMD else s.header)

@@ -1,7 +1,8 @@
-"""Where supportconfig keeps what the facts layer asks for: ONE table, LOCATIONS, of where each
-collector era put each host path, COMMANDS, where it put each command's output, and how a
-command's output stands in for a file supportconfig did not copy (from_command). Read by
-kbcheck.sources.supportconfig; nothing is found by "first section that matches anywhere"."""
+"""Where supportconfig keeps what the facts layer asks for: LOCATIONS, where each collector era put
+each host path, COMMANDS, where it put each command's output (both derived from the one spec
+table, kbcheck.specs), and how a command's output stands in for a file supportconfig did not copy
+(from_command). Read by kbcheck.sources.supportconfig; nothing is found by "first section that
+matches anywhere"."""
 import fnmatch
 import re
 
@@ -9,85 +10,23 @@ from kbcheck.parsers import dmidecode
 from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.parsers import supportconfig_sections as scp
 
-CONF = "Configuration File"   # one file supportconfig names explicitly: content or "- File not found"
-LISTED = "listed"              # a file of a complete glob listing: not listed = not on the host
-CMD = "Command"
-PATH = "{path}"   # header template: the host path asked for
+from kbcheck.specs import (CMD, CONF, LISTED, PATH, SYSTEM, TOP_OF_PROC,  # noqa: F401 - the section kinds
+                           supportconfig_commands, supportconfig_rules)
 
 # virtualization files, by era: SLE 11/12 supportconfig wrote kvm.txt / xen.txt itself; later the
 # libvirt and xen packages ship supportconfig plugins whose output is plugin-<name>.txt.
 VIRT = ("plugin-libvirt.txt", "plugin-xen.txt", "kvm.txt", "xen.txt", "plugin-qemu.txt")
-_ETC_CONF = ("etc.txt", LISTED, PATH)   # etc.txt: every /etc file named *conf or *cfg
 
-# The location table: (host path pattern, [(file, section kind, header template), ...]).
-# Patterns are fnmatch patterns; the first pattern that matches a path decides, and its locations
-# are tried in order. Patterns ending in "/*" also answer listdir() of their directory.
-LOCATIONS = [
-    ("/proc/meminfo", [("memory.txt", CONF, PATH)]),
-    ("/proc/vmstat", [("memory.txt", CONF, PATH)]),
-    ("/proc/zoneinfo", [("memory.txt", CONF, PATH), ("proc.txt", CONF, PATH)]),
-    ("/proc/buddyinfo", [("memory.txt", CONF, PATH)]),
-    ("/proc/cpuinfo", [("hardware.txt", CONF, PATH)]),
-    ("/proc/cmdline", [("boot.txt", CONF, PATH), ("hardware.txt", CONF, PATH), ("crash.txt", CONF, PATH)]),
-    ("/proc/mounts", [("fs-diskio.txt", CONF, PATH), ("proc.txt", CONF, PATH)]),
-    ("/proc/partitions", [("fs-diskio.txt", CONF, PATH)]),
-    ("/proc/modules", [("modules.txt", CMD, "lsmod | sort"), ("modules.txt", CMD, "lsmod")]),
-    ("/proc/xen/*", [(f, CONF, PATH) for f in VIRT]),
-    ("/proc/sys/*", [("proc.txt", LISTED, PATH), ("basic-health-check.txt", CONF, PATH),
-                     ("crash.txt", CONF, PATH), ("network.txt", CONF, PATH),
-                     ("env.txt", CMD, "sysctl -a"), ("memory.txt", CMD, "sysctl -a 2>/dev/null | grep ^vm")]),
-    ("/sys/kernel/mm/transparent_hugepage/*", [("memory.txt", LISTED, PATH)]),
-    ("/sys/kernel/mm/transparent_hugepage/khugepaged/*", [("memory.txt", LISTED, PATH)]),
-    ("/sys/kernel/mm/ksm/*", [(f, CONF, PATH) for f in ("kvm.txt", "plugin-libvirt.txt", "plugin-qemu.txt")]),
-    ("/sys/class/dmi/id/*", [("hardware.txt", CMD, "dmidecode")]),
-    ("/sys/block/*/queue/scheduler", [("fs-diskio.txt", CMD, "grep '' /sys/block/*/queue/scheduler"),
-                                      ("fs-diskio.txt", CMD, "grep . /sys/block/*/queue/scheduler")]),
-    ("/sys/block/*", [("fs-diskio.txt", CMD, "grep '' /sys/block/*/queue/scheduler"),
-                      ("fs-diskio.txt", CMD, "grep . /sys/block/*/queue/scheduler"),
-                      ("fs-diskio.txt", CMD, "ls -l --time-style=long-iso /sys/block/")]),
-    ("/etc/os-release", [("basic-environment.txt", LISTED, PATH)]),
-    ("/etc/SuSE-release", [("basic-environment.txt", LISTED, PATH)]),
-    ("/etc/*-release", [("basic-environment.txt", LISTED, PATH)]),
-    ("/etc/fstab", [("fs-diskio.txt", CONF, PATH), ("mpio.txt", CONF, PATH)]),
-    ("/etc/mtab", [("fs-diskio.txt", CONF, PATH)]),
-    ("/etc/default/grub", [("boot.txt", CONF, PATH), ("env.txt", LISTED, PATH)]),
-    ("/etc/default/*", [("env.txt", LISTED, PATH)]),
-    ("/boot/grub/menu.lst", [("boot.txt", CONF, PATH)]),
-    ("/boot/grub2/grub.cfg", [("boot.txt", CONF, PATH)]),
-    ("/etc/sysconfig/kernel", [("boot.txt", CONF, PATH), ("sysconfig.txt", LISTED, PATH)]),
-    ("/etc/sysconfig/*", [("sysconfig.txt", LISTED, PATH)]),
-    ("/etc/sysctl.conf", [("env.txt", CONF, PATH), _ETC_CONF]),
-    ("/etc/sysctl.d/*", [("env.txt", LISTED, PATH), _ETC_CONF]),
-    ("/run/sysctl.d/*", [("env.txt", LISTED, PATH)]),
-    ("/usr/lib/sysctl.d/*", [("env.txt", LISTED, PATH)]),
-    ("/lib/sysctl.d/*", [("env.txt", LISTED, PATH)]),
-    ("/usr/local/lib/sysctl.d/*", [("env.txt", LISTED, PATH)]),
-    ("/etc/modprobe.d/*", [("modules.txt", LISTED, PATH)]),
-    ("/etc/xen/*", [(f, CONF, PATH) for f in VIRT] + [_ETC_CONF]),
-    ("/etc/libvirt/qemu/*", [(f, LISTED, PATH) for f in VIRT]),
-    ("/etc/libvirt/libxl/*", [(f, LISTED, PATH) for f in VIRT]),
-    ("/etc/libvirt/*", [(f, CONF, PATH) for f in VIRT] + [_ETC_CONF]),
-    ("/etc/dracut.conf.d/*", [("boot.txt", CONF, PATH), _ETC_CONF]),
-    ("/etc/dracut.conf", [("boot.txt", CONF, PATH), _ETC_CONF]),
-    ("/etc/*", [_ETC_CONF]),
-]
+# The location table: (host path pattern, [(file, section kind, header template), ...]), derived
+# from the spec table (kbcheck.specs): the most specific pattern first; the first pattern that
+# matches a path decides, and its locations are tried in order. Patterns ending in "/*" also
+# answer listdir() of their directory. Kinds: CONF (a file supportconfig names), LISTED (a file of
+# a complete listing: not listed = not on the host), TOP_OF_PROC (listed when proc.txt holds the
+# files directly under /proc at all), CMD (a command's output stands in for the file).
+LOCATIONS = supportconfig_rules()
 
-# Commands the facts layer may ask for by name: name -> [(file, kind, label)].
-COMMANDS = {
-    "sysctl -a": [("env.txt", CMD, "sysctl -a")],
-    "lsmod": [("modules.txt", CMD, "lsmod | sort"), ("modules.txt", CMD, "lsmod")],
-    "uname -a": [("basic-environment.txt", CMD, "uname -a"), ("boot.txt", CMD, "uname -a")],
-    "lscpu": [("hardware.txt", CMD, "lscpu")],
-    "numactl --hardware": [("memory.txt", CMD, "numactl --hardware")],
-    "free -k": [("memory.txt", CMD, "free -k"), ("basic-health-check.txt", CMD, "free -k")],
-    "dmidecode": [("hardware.txt", CMD, "dmidecode")],
-    "lsblk": [("fs-diskio.txt", CMD, None)],
-    "virsh capabilities": [(f, CMD, "virsh capabilities") for f in VIRT],
-    "virsh list --all": [(f, CMD, "virsh list --all") for f in VIRT],
-    "xl info": [(f, CMD, "xl info") for f in VIRT],
-    "xm info": [(f, CMD, "xm info") for f in VIRT],
-    "systemctl list-unit-files": [("systemd.txt", CMD, "systemctl --no-pager list-unit-files")],
-}
+# Commands the facts layer may ask for by name: command key -> [(file, kind, label)].
+COMMANDS = supportconfig_commands()
 
 DUMPXML = re.compile(r"^virsh(?:\s+(?:-r|--readonly|-c\s+\S+|--connect\s+\S+|--connect=\S+))*\s+dumpxml\s+(?:--\S+\s+)*(\S+)\s*$")
 VIRSH_LIST = re.compile(r"^virsh(?:\s+(?:-r|--readonly|-c\s+\S+|--connect\s+\S+|--connect=\S+))*\s+list\s+--all\s*$")

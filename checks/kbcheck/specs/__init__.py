@@ -1,0 +1,189 @@
+"""Named inputs (specs): the one table of what the facts layer reads, and where each source keeps it.
+
+A spec is a name (`sysctl`, `mounts`, `numa_nodes`, ...) with its locations, tried in order:
+
+  F(path, ...)     a file (an fnmatch pattern) of the host: read in place on the live host and in a
+                   root tree; `sos` names the sos versions that copy it under its own path; `scc`
+                   where supportconfig keeps it (a file's section, or a command standing in for it)
+  C(command, ...)  a command's output: never run by kbcheck (probes start no process), so only an
+                   archive has it: sos keeps it under sos_commands/<plugin>/<mangled command> (or
+                   `sos_file`), supportconfig in a "#==[ Command ]==" section (`scc`)
+  L(call)          a libvirt API call (the live host, or --connect URI)
+  V(spec)          another spec standing in for this one, in part (huge pages from /proc/meminfo)
+
+The sources read through this table: kbcheck.sources.supportconfig_locations derives its location
+rules and command sections from it (supportconfig_rules, supportconfig_commands), the sosreport
+source its stand-ins and named files (sos_stand_ins, sos_files). Evidence names a read by its spec
+(of_path, of_command), and the coverage of a spec per source and collector era (coverage) is
+computed from the same rows, so `kbgen check` and the site say which sources can judge an entry.
+
+Supportconfig eras (collector versions): sle11 = supportutils 2.x (SLE 11), sle12 = 3.0 (SLE 12),
+sle15 = 3.1 and 3.2 (SLE 15 and SLE 12 updates). sos versions: "3" = sos 3.x, "4" = sos 4.x.
+The rows cite what the collectors' own sources do (supportutils bin/supportconfig, sos plugins).
+"""
+import fnmatch
+
+from kbcheck.specs.model import (  # noqa: F401 - the names of the table
+    SOURCES, SOURCE_LABELS, ERAS, ALL, OLD, S12, NEW, SOS, SOS3, SOS4, CONF, LISTED, CMD, SYSTEM,
+    PATH, TOP_OF_PROC, ETC_CONF, F, C, L, V, Spec, conf, listed, cmd, sys_block)
+
+# -- the table ----------------------------------------------------------------------------------
+_TABLE = None
+
+
+def table():
+    """{name: Spec}, in the order of the table modules."""
+    global _TABLE
+    if _TABLE is None:
+        from kbcheck.specs import host, storage, system as system_mod, virt
+        out = {}
+        for mod in (host, storage, system_mod, virt):
+            for s in mod.SPECS:
+                if s.name in out:
+                    raise ValueError("spec %s is defined twice" % s.name)
+                out[s.name] = s
+        _TABLE = out
+    return _TABLE
+
+
+def _specificity(pattern):
+    """Sort key: a longer literal head first, then more literal characters (so /etc/* comes last)."""
+    cut = min([i for i, c in enumerate(pattern) if c in "*?["] or [len(pattern)])
+    return (-cut, -len(pattern.replace("*", "")), pattern)
+
+
+def file_rules():
+    """[(pattern, spec name, F)] over every spec, the most specific pattern first."""
+    rows = [(loc.path, s.name, loc) for s in table().values() for loc in s.locations if loc.kind == "file"]
+    return sorted(rows, key=lambda r: _specificity(r[0]))
+
+
+_BY_PATH = {}
+
+
+def of_path(path):
+    """The name of the spec a host path belongs to, None when the table names none."""
+    try:
+        return _BY_PATH[path]
+    except KeyError:
+        pass
+    got = None
+    for pattern, name, _ in _rules_cache():
+        if fnmatch.fnmatchcase(path, pattern) or (pattern.endswith("/*") and path == pattern[:-2]):
+            got = name
+            break
+    if len(_BY_PATH) < 50000:
+        _BY_PATH[path] = got
+    return got
+
+
+_RULES = []
+
+
+def _rules_cache():
+    if not _RULES:
+        _RULES.extend(file_rules())
+    return _RULES
+
+
+def of_command(name):
+    """The name of the spec a command's output belongs to, None when the table names none."""
+    from kbcheck.parsers.supportconfig_sections import command_key
+    key = command_key(name)
+    for s in table().values():
+        for loc in s.locations:
+            if loc.kind == "command" and command_key(loc.command) == key:
+                return s.name
+    return None
+
+
+# -- what the sources derive from it -------------------------------------------------------------
+def supportconfig_rules():
+    """[(host path pattern, [(file, kind, header)])]: where supportconfig keeps each host file, the
+    most specific pattern first (kbcheck.sources.supportconfig_locations.LOCATIONS)."""
+    return [(pattern, [r[:3] for r in loc.scc]) for pattern, _, loc in file_rules()]
+
+
+def supportconfig_commands():
+    """{command key: [(file, kind, label)]}: where supportconfig keeps each command's output."""
+    from kbcheck.parsers.supportconfig_sections import command_key
+    out = {}
+    for s in table().values():
+        for loc in s.locations:
+            if loc.kind == "command" and loc.scc:
+                got = out.setdefault(command_key(loc.command), [])
+                got.extend(x for x in (r[:3] for r in loc.scc) if x not in got)
+    return out
+
+
+def sos_files():
+    """{command: [path in the sosreport]} for commands sos keeps under a name of its own choosing
+    (its root symlinks such as installed-rpms); other commands are found by sos's mangled name."""
+    out = {}
+    for s in table().values():
+        for loc in s.locations:
+            if loc.kind == "command" and loc.sos_file:
+                out.setdefault(loc.command, []).append(loc.sos_file)
+    return out
+
+
+# -- coverage ------------------------------------------------------------------------------------
+def _serves(loc, source):
+    """None when `loc` is no location of `source`; else "" or the reason it gives the spec in part."""
+    part = getattr(loc, "partial", None) or ""
+    if loc.kind == "via":
+        got = coverage(loc.spec)[source]
+        return None if got is None else (part or got)
+    if source in ("live", "root"):
+        ok = (loc.kind == "file" and (loc.live or source == "root")) or (loc.kind == "libvirt" and source == "live")
+        return part if ok else None
+    if loc.kind not in ("file", "command"):
+        return None
+    if source.startswith("sos"):
+        return part if source[3:] in loc.sos else None
+    if source.startswith("scc-"):
+        found = [r[4] or part for r in loc.scc if source[4:] in r[3]]
+        if not found:
+            return None
+        return "" if "" in found else found[0]
+    return None
+
+
+def coverage(name):
+    """{source: None (never), "" (provided) or the reason it is partial} for spec `name`."""
+    s = table()[name]
+    out = {}
+    for source in SOURCES:
+        got = None
+        for loc in s.locations:
+            part = _serves(loc, source)
+            if part is not None and (got is None or (got and not part)):
+                got = part
+        out[source] = got
+    return out
+
+
+def where(name, source):
+    """Human words for where `source` keeps spec `name` (for the site and `kbgen check`)."""
+    s = table()[name]
+    bits = []
+    for loc in s.locations:
+        if _serves(loc, source) is None:
+            continue
+        if loc.kind == "via":
+            bits.append("%s (%s)" % (loc.spec, loc.partial) if loc.partial else loc.spec)
+        elif loc.kind == "libvirt":
+            bits.append("libvirt " + loc.call)
+        elif source.startswith("scc-"):
+            era = source[4:]
+            bits.extend("%s (%s)" % (r[0], r[2] if r[1] in (CMD, SYSTEM) else loc.path)
+                        for r in loc.scc if era in r[3])
+        elif loc.kind == "command":
+            bits.append(loc.sos_file.lstrip("/") if loc.sos_file else "sos_commands: " + loc.command)
+        else:
+            bits.append(loc.path)
+    seen = []
+    for b in bits:
+        if b not in seen:
+            seen.append(b)
+    return seen
