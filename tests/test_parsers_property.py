@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbcheck.errors import ParseError
-from kbcheck.parsers import capabilities, dmidecode, domain, grub, hwrng, kernel, osrelease, ps, systemd, tuned, udev, virsh, xen, xmlsafe
+from kbcheck.parsers import (capabilities, dmidecode, domain, dracut, free, grub, hwrng, inittab, kernel, keyvalue,
+                             listing, mounts, net, nfs, numa, osrelease, pool, ps, rpm, supportconfig_virt, systemd,
+                             tmpfiles, tuned, udev, virsh, xen, xmlsafe)
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -40,6 +42,16 @@ TEXT_PARSERS = {
     "list_unit_files": systemd.list_unit_files, "ps": ps.ps, "ps.cmdline": ps.cmdline,
     "ps.status_uid": ps.status_uid, "passwd": ps.passwd, "hwrng": hwrng.state, "xl_info": xen.xl_info,
     "ps.qemu": lambda t: ps.qemu(t.split("\0")),
+    "mountinfo": mounts.mountinfo, "mount_output": mounts.mount_output,
+    "lscpu": numa.lscpu, "lscpu_topology": lambda t: numa.lscpu_topology(numa.lscpu(t)),
+    "lscpu_nodes": lambda t: numa.lscpu_nodes(numa.lscpu(t)), "numactl_hardware": numa.numactl_hardware,
+    "free.swap_totals": free.swap_totals, "rpm.packages": rpm.packages, "keyvalue.settings": keyvalue.settings,
+    "tmpfiles": tmpfiles.parse, "pool": pool.parse, "inittab": inittab.parse,
+    "supportconfig_virt": lambda t: supportconfig_virt.role(supportconfig_virt.fields(t)),
+    "nfs.rpc_client": nfs.rpc_client, "nfs.server_threads": nfs.server_threads,
+    "net.local_ipv4": net.local_ipv4, "net.route_devices": net.route_devices, "dracut.drivers": dracut.drivers,
+    "listing.ls_lr": listing.ls_lr, "grub.cfg_lines": grub.cfg_lines,
+    "xen.sxp_value": lambda t: xen.sxp_value(t, "enable-dom0-ballooning"), "chkconfig_list": systemd.chkconfig_list,
 }
 TEXT_PARSERS.update(("dmidecode.%s" % name, lambda text, name=name: dmidecode.value(text, name))
                     for name in dmidecode.FIELDS)
@@ -175,3 +187,41 @@ def test_udev_rules_played_against_a_disk(lines, attrs, cmdline):
     for a in out:
         assert set(a) == {"attr", "value", "where", "condition"}
         assert a["value"] is None or isinstance(a["value"], str)
+
+
+# -- the formats of archives' command output, shaped --------------------------------------------
+MOUNT_WORD = st.sampled_from(["/dev/sda1", "proc", "srv:/export", "/", "/srv/images", "nfs4", "ext4", "hugetlbfs",
+                              "rw,relatime", "rsize=1048576", "-", "shared:1", "22", "0:21", "\\040", "on", "type",
+                              "(rw)", "[LABEL]", ""])
+
+
+@SETTINGS
+@given(st.lists(st.lists(MOUNT_WORD, max_size=12).map(" ".join), max_size=12))
+def test_mount_tables_shapes(lines):
+    text = "\n".join(lines)
+    _ok(mounts.mountinfo, text)
+    _ok(mounts.mount_output, text)
+
+
+NUMA_LINE = st.sampled_from(["CPU(s):  %s", "Thread(s) per core: %s", "Core(s) per socket: %s", "Socket(s): %s",
+                             "NUMA node%s CPU(s): %s", "node %s cpus: %s", "node %s size: %s MB", "node %s free: %s",
+                             "available: %s nodes (%s)", "Swap: %s %s %s", "NAME DISTRIBUTION VERSION", "%s-%s-%s.x86_64"])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(NUMA_LINE, st.lists(st.one_of(num, st.sampled_from(["0-17", "1-", "^", "18-35,x", ""])),
+                                              min_size=3, max_size=3)), max_size=15))
+def test_command_outputs_shapes(rows):
+    text = "\n".join(tpl % tuple(v[:tpl.count("%s")]) for tpl, v in rows)
+    for fn in (numa.numactl_hardware, free.swap_totals, rpm.packages, lambda t: numa.lscpu_nodes(numa.lscpu(t)),
+               lambda t: numa.lscpu_topology(numa.lscpu(t))):
+        _ok(fn, text)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["w", "w+", "d", "L", "x!", "#", "Q", ""]),
+                          st.sampled_from(['/sys/block/sda/queue/scheduler', '"/a b"', '"/open', "-", ""]),
+                          st.lists(st.sampled_from(["-", "0644", "root", "10d", "deadline", "mq-deadline none"]),
+                                   max_size=6)), max_size=12))
+def test_tmpfiles_shapes(rows):
+    _ok(tmpfiles.parse, "\n".join(" ".join([t, p] + rest) for t, p, rest in rows))

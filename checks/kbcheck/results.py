@@ -11,17 +11,19 @@ RANK = {"error": 5, "fail": 4, "warn": 3, "info": 2, "pass": 1, "skip": 0}
 class Result(object):
     """One verdict: what a probe returns (status, message, subject: what it judged, facts,
     covers), and, once its run's Report is built (build), the entry it judges, the seconds that
-    entry took (shared by the entry's results), the evidence it rests on (a list; empty until the
-    facts layer records it) and the waiver that covers it (kbcheck.waivers.Waiver, None when none).
-    The message and the subject are kept as kbcheck.textsafe.clean makes them: at most
-    MAX_MESSAGE and MAX_SUBJECT characters, with a visible ellipsis, and encodable.
+    entry took (shared by the entry's results), the evidence it rests on (the inputs the facts
+    layer recorded while its probe ran, kbcheck.evidence) and the waiver that covers it
+    (kbcheck.waivers.Waiver, None when none). The message and the subject are kept as
+    kbcheck.textsafe.clean makes them: at most MAX_MESSAGE and MAX_SUBJECT characters, with a
+    visible ellipsis, and encodable.
 
     `covers` is None (the result judges every recommendation ID the entry covers) or the tuple of
     IDs this result alone judges, where an entry reports one result per ID because the IDs have
     thresholds of their own (cpu-overcommit: R4.5.1a, R4.5.1b); the runner checks that it is a
     subset of the entry's covers."""
 
-    __slots__ = ("status", "message", "subject", "facts", "covers", "entry", "seconds", "evidence", "waiver")
+    __slots__ = ("status", "message", "subject", "facts", "covers", "entry", "seconds", "trail", "_evidence",
+                 "waiver")
 
     def __init__(self, status, message, subject=None, facts=None, covers=None):
         if status not in STATUSES:
@@ -41,8 +43,24 @@ class Result(object):
         self.covers = tuple(str(c) for c in covers) if covers else None
         self.entry = None
         self.seconds = 0.0
-        self.evidence = []
+        self.trail = None      # what the facts layer recorded while the probe ran (kbcheck.evidence)
+        self._evidence = None
         self.waiver = None
+
+    @property
+    def evidence(self):
+        """[{"input", "from", "value"}]: the inputs that decided this result (kbcheck.evidence),
+        formatted when first asked for; [] for a result no input decided (a wrong role)."""
+        if self._evidence is None:
+            if self.trail is None:
+                return []
+            from kbcheck.evidence import describe
+            self._evidence = describe(self)
+        return self._evidence
+
+    @evidence.setter
+    def evidence(self, items):
+        self._evidence = list(items)
 
     def __repr__(self):
         return "Result(%s, %r, subject=%r%s)" % (self.status, self.message, self.subject,

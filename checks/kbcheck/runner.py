@@ -6,6 +6,8 @@ import time
 
 from kbcheck.detect import ROLE_AXES, ROLE_LABELS
 from kbcheck.errors import Evidence, NeedsRoot
+from kbcheck.evidence import attach
+from kbcheck.facts.core import DOMAIN, FACT, NOTE
 from kbcheck.results import Result
 from kbcheck.sources.base import MAX_GUESTS
 from kbcheck.textsafe import MAX_SUBJECT, clean
@@ -73,7 +75,8 @@ def _evidence_result(e, subject):
 
 
 def call_probe(entry, host, dom=None):
-    """Run one probe once, isolated: whatever it raises becomes a result."""
+    """Run one probe once, isolated: whatever it raises becomes a result. What the probe reads
+    through the facts layer is the evidence of its results (kbcheck.evidence)."""
     subject = dom.name if dom is not None else None
     if subject is not None and (len(subject) > MAX_SUBJECT or not subject.isprintable()):
         subject = clean(subject, MAX_SUBJECT)
@@ -81,10 +84,14 @@ def call_probe(entry, host, dom=None):
         fn = entry.probe()
     except SyntaxError as e:
         return [Result("error", "probe does not compile: %s (%s line %s)" % (e.msg, entry.source_file, e.lineno), subject)]
+    recording = hasattr(host, "_trail")
+    items = [(DOMAIN, dom)] if dom is not None else []
+    if recording:
+        host._trail = items
     try:
-        return _own_covers(entry, _normalise(fn(host, dom), subject))
+        results = _own_covers(entry, _normalise(fn(host, dom), subject))
     except Evidence as e:
-        return [_evidence_result(e, subject)]
+        results = [_evidence_result(e, subject)]
     except KeyboardInterrupt:
         raise
     except Exception as e:  # a crashing probe is an error result, never a crashed run
@@ -94,7 +101,13 @@ def call_probe(entry, host, dom=None):
             if tb.tb_frame.f_code.co_filename == entry.source_file:
                 line = " at %s line %d" % (entry.source_file, tb.tb_lineno)
             tb = tb.tb_next
-        return [Result("error", "probe crashed: %s: %s%s" % (type(e).__name__, e, line), subject)]
+        results = [Result("error", "probe crashed: %s: %s%s" % (type(e).__name__, e, line), subject)]
+    finally:
+        if recording:
+            host._trail = None
+    if recording:
+        attach(results, host, items)
+    return results
 
 
 def run_entry(entry, host, step=None):
@@ -127,9 +140,11 @@ def run_entry(entry, host, step=None):
     results = []
     for name, origin, why in bad:
         if isinstance(why, Evidence):  # this guest's definition alone was out of reach (needs root)
-            results.append(_evidence_result(why, name))
-            continue
-        results.append(Result("error", "cannot judge this guest: %s: %s" % (origin, why), name))
+            r = _evidence_result(why, name)
+        else:
+            r = Result("error", "cannot judge this guest: %s: %s" % (origin, why), name)
+        attach([r], host, [(NOTE, "domains", origin, str(why))])
+        results.append(r)
     for d in doms:
         if step is not None:
             r = step(d.name)
@@ -141,7 +156,10 @@ def run_entry(entry, host, step=None):
         results.append(Result("error", "not judged: %d more guest(s) defined, past kbcheck's cap of %d guests "
                               "per run (the first %d by name are judged)" % (beyond, MAX_GUESTS, MAX_GUESTS)))
     if not results:
-        results.append(Result("skip", "no libvirt guests found"))
+        r = Result("skip", "no libvirt guests found")
+        if hasattr(host, "_trail"):
+            attach([r], host, [(FACT, "_domains")])
+        results.append(r)
     return results
 
 

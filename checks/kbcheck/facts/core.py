@@ -8,15 +8,31 @@ boot, detection, libvirt) are built on these reads, and kbcheck.facts composes t
 from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
 
 
+# what the trail of a probe call holds besides raw reads ((key, value): key "/path" for a file,
+# "/path/" for a directory listing, "$ command" for a command's output): kbcheck.evidence reads them
+FACT, NOTE, DOMAIN, ASSUME = 1, 2, 3, 4
+
+
 class cached(object):
     """A property computed once per Host (functools.cached_property is 3.8+).
 
-    An Evidence error is cached too, so a missing fact is looked up once, not per probe."""
+    An Evidence error is cached too, so a missing fact is looked up once, not per probe. The
+    reads the computation makes are kept as the fact's own trail (Reads._facts), and every use of
+    the fact puts one reference to it on the trail of the probe call that uses it (the evidence
+    of its results, kbcheck.evidence). spec: the named input (kbcheck.specs) the fact gives;
+    show(value) -> the words the evidence shows for its value; where(host, value) -> where it was
+    read, when its reads do not say it (guests from libvirt)."""
 
-    def __init__(self, fn):
+    def __init__(self, fn=None, spec=None, show=None, where=None):
+        self.spec, self.show, self.where = spec, show, where
+        if fn is not None:
+            self(fn)
+
+    def __call__(self, fn):
         self.fn = fn
         self.__doc__ = fn.__doc__
         self.name = fn.__name__
+        return self
 
     def __get__(self, obj, cls):
         if obj is None:
@@ -25,20 +41,32 @@ class cached(object):
         if self.name in store:
             val = store[self.name]
         else:
+            outer = obj._trail
+            obj._trail = inner = []
             try:
                 val = self.fn(obj)
             except Evidence as e:
                 val = _Raise(e)
+            finally:
+                obj._trail = outer
             store[self.name] = val
+            obj._facts[self.name] = (self, inner)
+        t = obj._trail
+        if t is not None:
+            t.append((FACT, self.name))
         if isinstance(val, _Raise):
             raise val.exc
         return val
 
 
+def fact(spec=None, show=None, where=None):
+    """@fact("numa_nodes", show=...): a cached fact that gives the named input `spec`."""
+    return cached(spec=spec, show=show, where=where)
+
+
 class _Raise(object):
     def __init__(self, exc):
         self.exc = exc
-
 
 
 class Reads(object):
@@ -50,6 +78,9 @@ class Reads(object):
         self._cache = {}
         self._reads = {}
         self._bytes = {}
+        self._lists = {}
+        self._facts = {}     # fact name -> (its cached descriptor, the reads that computed it)
+        self._trail = None   # the reads of the probe call (or fact) under way, kbcheck.evidence
 
     # -- raw reads ---------------------------------------------------------------------
     def read(self, path):
@@ -62,9 +93,19 @@ class Reads(object):
             except Evidence as e:
                 v = _Raise(e)
             self._reads[path] = v
+        t = self._trail
+        if t is not None:
+            t.append((path, v))
         if isinstance(v, _Raise):
             raise v.exc
         return v
+
+    def note(self, spec, where, value):
+        """Put what decided a fact on the trail in the facts layer's own words (a line of a file:
+        "/etc/sysctl.d/90-kvm.conf line 3", "vm.swappiness = 10")."""
+        t = self._trail
+        if t is not None:
+            t.append((NOTE, spec, where, value))
 
     def read_bytes(self, path, limit=4096):
         """The first `limit` bytes of a file (bytes), None when it does not exist. Cached.
@@ -85,6 +126,9 @@ class Reads(object):
             except NotImplementedError:
                 v = _Raise(NotCollected(path, "this source cannot read file contents as bytes"))
             self._bytes[key] = v
+        t = self._trail
+        if t is not None:
+            t.append((path, v if v is None or isinstance(v, _Raise) else "%d bytes read" % len(v)))
         if isinstance(v, _Raise):
             raise v.exc
         return v
@@ -97,14 +141,42 @@ class Reads(object):
     def exists(self, path):
         """True when the path exists; False when it does not or the source never collected it."""
         try:
-            return self.read(path) is not None or self.source.listdir(path) is not None
+            return self.read(path) is not None or self._listing(path) is not None
         except NotCollected:
             return False
         except Evidence:
             return True
 
+    def _listing(self, path):
+        """The source's listing of a directory (None when it does not exist), cached; evidence
+        that could not be had raises, as the source raised it."""
+        if path in self._lists:
+            v = self._lists[path]
+        else:
+            try:
+                v = self.source.listdir(path)
+            except Evidence as e:
+                v = _Raise(e)
+            self._lists[path] = v
+        t = self._trail
+        if t is not None:
+            t.append((path.rstrip("/") + "/", v))
+        if isinstance(v, _Raise):
+            raise v.exc
+        return v
+
     def listdir(self, path):
-        return self.source.listdir(path) or []
+        """Sorted names in a directory, [] when it does not exist. A listing the source never
+        collected raises NotCollected (the directory is not in this copy)."""
+        return self._listing(path) or []
+
+    def listing(self, path):
+        """listdir(path), or None when the directory does not exist or was never collected: for
+        inputs a fact can do without (kbcheck.specs: optional inputs never abort a probe)."""
+        try:
+            return self._listing(path)
+        except NotCollected:
+            return None
 
     def _optional(self, path):
         """value(path), or None when the source never collected it (a detail, not the verdict)."""
@@ -124,7 +196,36 @@ class Reads(object):
             raise Unreadable(path, "cannot parse: %s" % e)
 
     def command(self, name):
-        return self.source.command(name)
+        """The output of a named command an archive kept ("sysctl -a"); NotCollected when it has none."""
+        key = "$ " + name
+        if key in self._reads:
+            v = self._reads[key]
+        else:
+            try:
+                v = self.source.command(name)
+            except Evidence as e:
+                v = _Raise(e)
+            self._reads[key] = v
+        t = self._trail
+        if t is not None:
+            t.append((key, v))
+        if isinstance(v, _Raise):
+            raise v.exc
+        return v
+
+    def first_command(self, spec):
+        """(name, output) of the first command of input `spec` (kbcheck.specs, in the table's order)
+        that this source kept, or (None, None): the facts layer takes the first location that has
+        the data."""
+        from kbcheck.specs import commands
+        for name in commands(spec):
+            try:
+                text = self.command(name)
+            except Evidence:
+                continue
+            if text is not None and text.strip():
+                return name, text
+        return None, None
 
     def require(self, value, what):
         """Raise NotCollected when a needed fact is missing (for probes that cannot judge without it)."""

@@ -233,6 +233,9 @@ class Domain(object):
         for h in dev.findall("hostdev"):
             self.hostdevs.append({"mode": h.get("mode"), "type": h.get("type")})
         self.pci_hostdevs = [h for h in self.hostdevs if h["type"] == "pci"]
+        # every PCI device handed to the guest: <hostdev type='pci'> and <interface type='hostdev'>
+        # (an SR-IOV function libvirt assigns itself); the one count entries give of assigned devices
+        self.assigned_pci = len(self.pci_hostdevs) + len([i for i in self.interfaces if i["type"] == "hostdev"])
         self.filesystems = []
         for fs in dev.findall("filesystem"):
             s = fs.find("source")

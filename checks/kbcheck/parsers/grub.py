@@ -1,7 +1,9 @@
-"""Boot configuration: /etc/default/grub (SLE 12, GRUB 2) and /boot/grub/menu.lst (SLE 11, GRUB legacy).
-Linear in the input (kbcheck.parsers.shellwords, not shlex)."""
+"""Boot configuration: /etc/default/grub (SLE 12, GRUB 2), /boot/grub/menu.lst (SLE 11, GRUB legacy)
+and the entries grub2-mkconfig wrote to grub.cfg. Linear in the input (kbcheck.parsers.shellwords,
+not shlex)."""
 import re
 
+from kbcheck.errors import ParseError
 from kbcheck.parsers.kernel import cmdline
 from kbcheck.parsers.shellwords import split
 
@@ -82,3 +84,22 @@ def linux_line(variables, xen_dom0=False):
                 name = replace
         names.append(name)
     return " ".join(variables.get(n, "") for n in names).strip(), names
+
+
+def cfg_lines(text):
+    """grub.cfg (what grub2-mkconfig wrote) -> {'linux': [...], 'module': [...], 'multiboot': [...]}:
+    the kernel lines of its entries (linux/linuxefi/linux16), the Linux kernel lines of Xen entries
+    (module/module2 naming a vmlinu[xz]) and the hypervisor lines (multiboot/multiboot2 naming xen)."""
+    if not isinstance(text, str):
+        raise ParseError("grub.cfg must be text")
+    out = {"linux": [], "module": [], "multiboot": []}
+    for line in text.splitlines()[:200000]:
+        s = line.strip()
+        word = s.split(None, 1)[0] if s else ""
+        if word in ("linux", "linuxefi", "linux16"):
+            out["linux"].append(s)
+        elif word in ("module", "module2") and "vmlinu" in s:
+            out["module"].append(s)
+        elif word in ("multiboot", "multiboot2") and "xen" in s:
+            out["multiboot"].append(s)
+    return out

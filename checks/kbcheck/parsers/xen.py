@@ -27,3 +27,15 @@ def integer(info, key):
     """info[key] as an int, or None when absent or not a number."""
     v = (info or {}).get(key, "")
     return int(v) if v.isdigit() else None
+
+
+def sxp_value(text, key):
+    """The last `(key value)` line of xend-config.sxp (SLE 11's xend), None when it has none."""
+    if not isinstance(text, str):
+        raise ParseError("xend-config.sxp must be text")
+    found = None
+    for line in text.splitlines()[:100000]:
+        m = re.match(r"^\s*\(([A-Za-z0-9_-]+)\s+([^()\s]+)\s*\)", line)
+        if m and m.group(1) == key:
+            found = m.group(2).strip("'\"")
+    return found

@@ -97,6 +97,11 @@ def of_command(name):
     return None
 
 
+def commands(name):
+    """The commands that hold input `name`, in the table's order (the facts layer tries them so)."""
+    return [loc.command for loc in table()[name].locations if loc.kind == "command"]
+
+
 # -- what the sources derive from it -------------------------------------------------------------
 def supportconfig_rules():
     """[(host path pattern, [(file, kind, header)])]: where supportconfig keeps each host file, the
