@@ -52,6 +52,7 @@ class Entry(object):
       id, title, area, area_title, section, covers, tags, severity, kind
       summary, rationale, manual        what to do, why, the check by hand (text)
       products, hypervisors, roles      where it applies (`applies`, defaults filled in)
+      guests                            which guests a guest-scope probe judges (`applies.guests`)
       scope                             "host" or "guest" (once per libvirt guest)
       code, code_line, code_hash, source_file   the probe's body, its first line in source_file
       fix                               {era or "all": {text, runtime, persistent, files, needs}}
@@ -74,6 +75,8 @@ class Entry(object):
         self.products = list(applies.get("products") or ALL_PRODUCTS)
         self.hypervisors = list(applies.get("hypervisors") or ALL_HYPERVISORS)
         self.roles = list(applies.get("roles") or ALL_ROLES)
+        # guest scope: which libvirt guests the probe judges (kbcheck.runner.guest_skip); {} all
+        self.guests = dict(applies.get("guests") or {})
         self.scope = data.get("scope", "host")
         self.code = data.get("code", "")
         self.code_line = int(data.get("code_line", 2))

@@ -1,6 +1,6 @@
 """What kind of machine the facts describe: product and version, and its virtualization roles."""
 from kbcheck.errors import Evidence, NotCollected, ParseError
-from kbcheck.parsers import osrelease
+from kbcheck.parsers import osrelease, supportconfig_virt
 from kbcheck.textsafe import MAX_NAME, MAX_NOTICE, clean
 
 ROLES = ("kvm_host", "xen_dom0", "kvm_guest", "xen_guest", "container_host")
@@ -50,6 +50,12 @@ def roles(host):
         found["xen_dom0"] = "/proc/xen/capabilities has control_d"
     elif caps is not None or hv_type == "xen" or (xen_dir and caps is None and hv_type is not None):
         found["xen_guest"] = "/proc/xen present without control_d" if caps is not None else "/sys/hypervisor/type is xen"
+    virt = _safe(lambda: host.virtualization)
+    virt_role = supportconfig_virt.role(virt) if virt else None
+    if virt_role in ("xen_dom0", "xen_guest") and "xen_dom0" not in found and "xen_guest" not in found:
+        # supportconfig never copies /proc/xen; the block it writes says what its own tests found
+        found[virt_role] = "supportconfig's Virtualization block: %s, %s" % (virt.get("hypervisor"),
+                                                                            virt.get("identity", "no identity"))
     mods = _safe(lambda: host.modules)
     kvm_mod = bool(mods and ({"kvm", "kvm_intel", "kvm_amd"} & mods))
     dev_kvm = _safe(lambda: host.exists("/dev/kvm"), False)
@@ -73,6 +79,9 @@ def roles(host):
         dmi_kvm = vendor.startswith("QEMU") or "KVM" in pname or pname.startswith("Standard PC")
         if "hypervisor" in flags and (dmi_kvm or hv_type == "kvm"):
             found["kvm_guest"] = "hypervisor CPU flag and DMI '%s %s'" % (vendor, pname)
+        elif virt_role == "kvm_guest":
+            found["kvm_guest"] = "supportconfig's Virtualization block: %s, %s" % (virt.get("hypervisor"),
+                                                                                 virt.get("identity", ""))
         elif "hypervisor" in flags and not vendor and not pname:
             unsure.append("hypervisor CPU flag set but no DMI data: which hypervisor is unknown")
     units = _safe(lambda: host.systemd_units)
@@ -116,9 +125,9 @@ def summary(host):
     if topo and topo.get("exact") is False:
         cores = sockets = None
         unsure.append("CPU cores and sockets unknown: /proc/cpuinfo names no core ids and no CPU topology was collected")
-    hostname = _safe(lambda: host.value("/etc/hostname")) or _safe(lambda: host.value("/proc/sys/kernel/hostname"))
+    hostname = _safe(lambda: host.hostname)
     if hostname:
-        hostname = clean(hostname.split()[0], MAX_NAME) if hostname.split() else None
+        hostname = clean(hostname, MAX_NAME)
     return {
         "hostname": hostname,
         "source": host.source.kind,

@@ -36,6 +36,13 @@ def names(items, limit=6):
     return ", ".join(str(i) for i in items[:limit]) + " and %d more" % (len(items) - limit)
 
 
+def glob_match(pattern, name):
+    """A name against a glob as udev and tuned match them: `|` between alternatives, each an
+    fnmatch(3) pattern ("sd*[!0-9]|vd*")."""
+    from kbcheck.parsers.udev import matches
+    return matches(pattern, name)
+
+
 def _memo(fn):
     """fn with its answers remembered: a guest-scope probe asks the same question for each of a
     thousand guests (the machine types a host offers, say). Same results, same exceptions."""
@@ -58,6 +65,7 @@ def _memo(fn):
 
 machine_family = _memo(_caps.machine_family)
 machine_version = _memo(_caps.machine_version)
+machine_scheme = _memo(_caps.machine_scheme)
 
 
 def _safe_builtins():
@@ -72,7 +80,8 @@ GLOBALS = {
     "PASS": PASS, "FAIL": FAIL, "WARN": WARN, "INFO": INFO, "SKIP": SKIP, "ERROR": ERROR,
     "NotCollected": NotCollected, "Unreadable": Unreadable,
     "fmt_kib": fmt_kib, "plural": plural, "names": names, "parse_size": parse_size,
-    "machine_family": machine_family, "machine_version": machine_version, "re": re,
+    "machine_family": machine_family, "machine_version": machine_version, "machine_scheme": machine_scheme, "re": re,
+    "glob_match": glob_match,
 }
 
 

@@ -4,35 +4,13 @@ import gc
 import threading
 import time
 
-from kbcheck.detect import ROLE_AXES, ROLE_LABELS
+from kbcheck.applies import applicability, guest_skip
 from kbcheck.errors import Evidence, NeedsRoot
 from kbcheck.evidence import attach
 from kbcheck.facts.core import DOMAIN, FACT, NOTE
 from kbcheck.results import Result
 from kbcheck.sources.base import MAX_GUESTS
 from kbcheck.textsafe import MAX_SUBJECT, clean
-
-HYPERVISOR_LABELS = {"kvm": "KVM", "xen": "Xen", "containers": "containers"}
-PRODUCT_LABELS = {"sle11": "SLE 11", "sle12": "SLE 12"}
-
-
-def applicability(entry, host):
-    """None when the entry applies to this host, else the reason it does not (a skip message)."""
-    prods = entry.products
-    if host.era not in prods:
-        return "written for %s only; this host is %s" % (
-            " and ".join(PRODUCT_LABELS.get(p, p) for p in prods), PRODUCT_LABELS.get(host.era, host.era))
-    hyps = entry.hypervisors
-    roles = entry.roles
-    have = [ROLE_AXES[r] for r in sorted(host.roles) if r in ROLE_AXES]
-    if not have:
-        return "no virtualization role detected (use --assume role=...)"
-    for hv, role in have:
-        if hv in hyps and role in roles:
-            return None
-    want = "/".join(HYPERVISOR_LABELS.get(h, h) for h in hyps) + " " + "/".join(roles)
-    return "applies to %s; this host is a %s" % (want, ", ".join(ROLE_LABELS[r] for r in sorted(host.roles)))
-
 
 def _normalise(out, default_subject):
     if type(out) is Result:  # the common case, once per guest and entry: the same as below, sooner
@@ -151,6 +129,13 @@ def run_entry(entry, host, step=None):
             if r is not None:
                 results.append(r)
                 continue
+        why = guest_skip(entry, d)
+        if why is not None:
+            r = Result("skip", why, d.name)
+            if hasattr(host, "_trail"):
+                attach([r], host, [(DOMAIN, d)])
+            results.append(r)
+            continue
         results.extend(call_probe(entry, host, d))
     if beyond:
         results.append(Result("error", "not judged: %d more guest(s) defined, past kbcheck's cap of %d guests "

@@ -132,6 +132,9 @@ def load_file(path, rel, schema, recs):
     own_scenarios = data["scenarios"]
     template_scenarios = []
     scope = check.get("scope", "host")
+    if data["applies"].get("guests") and scope != "guest":
+        bad(loc.line(["applies", "guests"]), "applies.guests", "only a guest-scope entry (check.scope: guest) "
+            "judges guests one by one; say which guests it judges there, or drop applies.guests")
     if "template" in check:
         try:
             exp = templates.expand(check["template"], check["params"], data)

@@ -7,7 +7,7 @@ from kbcheck.textsafe import visible
 def render(catalog, left, host, note=None):
     """left: {entry id: why the options leave it out}; host: the judged Host (None: not read);
     note: a line to print first (why the host was not read)."""
-    from kbcheck.runner import applicability
+    from kbcheck.applies import applicability
     rows = []
     for e in catalog.entries:
         if e.id in left:

@@ -2,9 +2,17 @@
 menu.lst) and the command lines it gives the Linux kernel and the Xen hypervisor."""
 import re
 
-from kbcheck.errors import Evidence, ParseError, Unreadable
-from kbcheck.facts.core import cached
+from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
+from kbcheck.facts.core import fact
 from kbcheck.parsers import grub, kernel
+from kbcheck.parsers import listing as listing_parser
+
+
+def _show_line(got):
+    line, where = got
+    if line is None:
+        return where
+    return "%s (%s)" % (" ".join(k if v is None else "%s=%s" % (k, v) for k, v in line.words) or "empty", where)
 
 
 def _cmdline(line, where="/etc/default/grub"):
@@ -15,15 +23,38 @@ def _cmdline(line, where="/etc/default/grub"):
 
 
 class BootFacts(object):
-    @cached
+    @fact("grub", show=lambda g: "%d variables" % len(g) if g is not None else "no /etc/default/grub")
     def default_grub(self):
         return self.parse("/etc/default/grub", grub.default_grub)
 
-    @cached
+    @fact("grub", show=lambda m: "%d entries, default %s" % (len(m["entries"]), m["default"]) if m else "none")
     def menu_lst(self):
         return self.parse("/boot/grub/menu.lst", grub.menu_lst)
 
-    @cached
+    @fact("grub", show=lambda c: "%d Linux entries" % len(c["linux"]) if c is not None else "no grub.cfg")
+    def grub_cfg(self):
+        """The entries grub2-mkconfig wrote to /boot/grub2/grub.cfg (kbcheck.parsers.grub.cfg_lines),
+        None when there is no grub.cfg or the copy does not hold it."""
+        try:
+            return self.parse("/boot/grub2/grub.cfg", grub.cfg_lines)
+        except NotCollected:
+            return None
+
+    @fact("boot_files", show=lambda b: "%d files" % len(b) if b is not None else "not in this copy")
+    def boot_files(self):
+        """The names in /boot: its listing, else the `ls -lR /boot` an archive kept; None when neither."""
+        names = self.listing("/boot")
+        if names:
+            return names
+        name, text = self.first_command("boot_files")
+        if text is None:
+            return names
+        try:
+            return listing_parser.ls_lr(text).get("/boot", [])
+        except ParseError as e:
+            raise Unreadable(name, str(e))
+
+    @fact("grub", show=_show_line)
     def boot_cmdline(self):
         """(Cmdline, where) the boot configuration gives the Linux kernel, or (None, reason)."""
         if self.era == "sle11" or (self.default_grub is None and self.menu_lst is not None):
@@ -41,7 +72,7 @@ class BootFacts(object):
         line, _ = grub.linux_line(g, "xen_dom0" in self.roles)  # a Domain-0: its Xen entry's kernel line
         return _cmdline(line), "/etc/default/grub"
 
-    @cached
+    @fact("grub", show=_show_line)
     def boot_xen_cmdline(self):
         """(Cmdline, where) the boot configuration gives the Xen hypervisor, or (None, reason)."""
         if self.era == "sle11" or (self.default_grub is None and self.menu_lst is not None):
@@ -60,7 +91,8 @@ class BootFacts(object):
         line = (g.get("GRUB_CMDLINE_XEN", "") + " " + g.get("GRUB_CMDLINE_XEN_DEFAULT", "")).strip()
         return _cmdline(line), "/etc/default/grub"
 
-    @cached
+    @fact("xl_info", show=lambda c: " ".join(k if v is None else "%s=%s" % (k, v) for k, v in c.words)
+          if c is not None else "no `xl info` in this copy")
     def xen_running_cmdline(self):
         """The running Xen hypervisor's command line (Cmdline) from `xl info` (xen_commandline),
         or None when that output is not available (an offline root has none; a supportconfig or

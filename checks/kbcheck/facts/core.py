@@ -227,6 +227,15 @@ class Reads(object):
                 return name, text
         return None, None
 
+    def maybe(self, what, default=None):
+        """host.WHAT (a fact's name) or what(), or `default` when the source never collected what it
+        rests on: for the inputs a probe can judge without (kbcheck.specs: an optional input never
+        aborts a probe). The evidence of the result still says that it was not in this copy."""
+        try:
+            return what() if callable(what) else getattr(self, what)
+        except NotCollected:
+            return default
+
     def require(self, value, what):
         """Raise NotCollected when a needed fact is missing (for probes that cannot judge without it)."""
         if value is None:
@@ -234,13 +243,34 @@ class Reads(object):
         return value
 
     # -- helpers of the facts built on these reads ----------------------------------------
+    @property
+    def source_id(self):
+        """Which kind of source this is, as the spec table names them (kbcheck.specs.SOURCES)."""
+        return getattr(self.source, "coverage_id", None) or getattr(self.source, "kind", "root")
+
+    def collects(self, spec):
+        """False when this kind of source never holds input `spec` (kbcheck.specs.coverage): a
+        supportconfig never holds /sys/kernel/mm/ksm, a sosreport never /usr/sbin."""
+        from kbcheck import specs
+        try:
+            return specs.coverage(spec).get(self.source_id, "") is not None
+        except KeyError:
+            return True
+
     def missing(self, path, kernel_text, always=False):
         """Why `path` is absent: kernel_text ("this kernel has no KSM") when the host itself lacks it
         (a live host, or a copy holding other entries of the parent directory); NotCollected when the
-        copy does not hold that part of /sys or /proc at all. always: every Linux host has the path
-        (/sys/block, /proc/swaps), so only a live host can lack it."""
+        copy does not hold that part of /sys or /proc at all, or this kind of source never collects
+        it (the spec table). always: every Linux host has the path (/sys/block, /proc/swaps), so
+        only a live host can lack it."""
+        from kbcheck import specs
+        live = getattr(self.source, "live", False)
+        spec = specs.of_path(path.rstrip("/"))
+        if spec and not live and not self.collects(spec):
+            raise NotCollected(path, "not in this copy (%s never collects %s)" % (
+                specs.SOURCE_LABELS.get(self.source_id, self.source_id), spec))
         parent = path.rstrip("/").rsplit("/", 1)[0] or "/"
-        if getattr(self.source, "live", False) or (not always and self.listdir(parent)):
+        if live or (not always and self.listdir(parent)):
             return kernel_text
         raise NotCollected(path, "not in this copy" if always else "not in this copy (it holds no %s)" % parent)
 

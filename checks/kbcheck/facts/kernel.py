@@ -3,13 +3,29 @@ their topology, loaded modules."""
 import re
 
 from kbcheck.errors import NotCollected, ParseError, Unreadable
-from kbcheck.facts.core import cached
+from kbcheck.facts.core import cached, fact
 from kbcheck.parsers import kernel
+from kbcheck.parsers import numa as numa_parser
 from kbcheck.parsers.numbers import integer
 
 SYSCTL_DIRS = ("/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d",
                "/lib/sysctl.d")
 
+
+def _show_cpus(cpus):
+    model = (cpus[0].get("model name") or cpus[0].get("cpu model") or "") if cpus else ""
+    return "%d logical CPUs%s" % (len(cpus), (", " + " ".join(model.split())) if model else "")
+
+
+def _show_topology(t):
+    if not t:
+        return "unknown"
+    return "%(cpus)d CPUs, %(cores)d cores, %(sockets)d sockets (from %(source)s)" % t
+
+
+def _show_sysctl_files(values):
+    files = sorted(set(f for _, f, _ in values.values()))
+    return "%d settings in %d files" % (len(values), len(files)) if values else "no settings"
 
 
 class KernelFacts(object):
@@ -26,12 +42,12 @@ class KernelFacts(object):
         except (ValueError, IndexError):
             raise Unreadable("/proc/sys/" + key.replace(".", "/"), "not a number: %r" % v)
 
-    @cached
+    @fact("cmdline", show=lambda c: " ".join(k if v is None else "%s=%s" % (k, v) for k, v in c.words) if c else "none")
     def cmdline(self):
         """The running kernel command line (Cmdline) or None."""
         return self.parse("/proc/cmdline", kernel.cmdline)
 
-    @cached
+    @fact("cpuinfo", show=_show_cpus)
     def cpus(self):
         return self.parse("/proc/cpuinfo", kernel.cpuinfo) or []
 
@@ -39,16 +55,36 @@ class KernelFacts(object):
     def cpu_flags(self):
         return kernel.cpu_flags(self.cpus)
 
-    @cached
+    @fact("cpuinfo", show=lambda m: m or "not named")
+    def cpu_model(self):
+        """The CPU's model name from /proc/cpuinfo (x86 `model name`, else `cpu model`), or None."""
+        cpus = self.cpus
+        name = (cpus[0].get("model name") or cpus[0].get("cpu model") or "") if cpus else ""
+        return " ".join(name.split()) or None
+
+    @fact("modules", show=lambda m: "%d loaded%s" % (len(m), ("; " + ", ".join(sorted(x for x in m if x.startswith(
+        ("kvm", "xen")))[:6])) if any(x.startswith(("kvm", "xen")) for x in m) else "") if m is not None else "none")
     def modules(self):
         t = self.read("/proc/modules")
         return kernel.modules(t) if t is not None else None
 
     @cached
-    def topology(self):
-        """{'cpus': logical CPUs, 'cores': physical cores, 'sockets': packages}.
+    def lscpu(self):
+        """`lscpu` as {key: value} where an archive kept it (kbcheck.parsers.numa), else None."""
+        name, text = self.first_command("cpu_topology")
+        if text is None:
+            return None
+        try:
+            return numa_parser.lscpu(text)
+        except ParseError as e:
+            raise Unreadable(name, str(e))
 
-        From /sys/devices/system/cpu (online CPUs' topology), else /proc/cpuinfo."""
+    @fact("cpu_topology", show=_show_topology)
+    def topology(self):
+        """{'cpus': logical CPUs, 'cores': physical cores, 'sockets': packages, 'source'}.
+
+        From /sys/devices/system/cpu (online CPUs' topology), else `lscpu` (an archive's), else
+        /proc/cpuinfo."""
         ids = None
         try:
             online = self.value("/sys/devices/system/cpu/online")
@@ -58,10 +94,10 @@ class KernelFacts(object):
                 except ParseError:
                     ids = None
             if ids is None:
-                names = [n for n in self.listdir("/sys/devices/system/cpu") if re.match(r"^cpu\d+$", n)]
+                names = [n for n in self.listdir("/sys/devices/system/cpu") if re.match(r"^cpu[0-9]+$", n)]
                 ids = sorted(int(n[3:]) for n in names) or None
         except NotCollected:
-            ids = None  # an archive without sysfs: /proc/cpuinfo below
+            ids = None  # an archive without sysfs: lscpu or /proc/cpuinfo below
         cores, sockets = set(), set()
         if ids:
             for i in ids:
@@ -75,6 +111,10 @@ class KernelFacts(object):
                 cores.add((pkg, core))
         if ids and cores:
             return {"cpus": len(ids), "cores": len(cores), "sockets": len(sockets), "source": "sysfs"}
+        if not ids:
+            lt = numa_parser.lscpu_topology(self.lscpu) if self.lscpu else None
+            if lt:
+                return {"cpus": lt["cpus"], "cores": lt["cores"], "sockets": lt["sockets"], "source": "lscpu"}
         cpus = self.cpus
         if not cpus:
             if ids:
@@ -90,17 +130,18 @@ class KernelFacts(object):
 
     @cached
     def sysctl_files(self):
-        """Files systemd-sysctl (and SLE 11's boot.sysctl) read, in the order they apply."""
+        """Files systemd-sysctl (and SLE 11's boot.sysctl) read, in the order they apply. A
+        directory this copy does not hold is left out (the files it holds still count)."""
         by_name = {}
         for d in reversed(SYSCTL_DIRS):  # earlier directories override later ones of the same name
-            for n in self.listdir(d):
+            for n in self.listing(d) or []:
                 if n.endswith(".conf"):
                     by_name[n] = d + "/" + n
         files = [by_name[n] for n in sorted(by_name)]
         files.append("/etc/sysctl.conf")
         return files
 
-    @cached
+    @fact("sysctl_conf", show=_show_sysctl_files)
     def sysctl_persistent_all(self):
         """{key: (value, file, line)}: what boot will set (last assignment wins)."""
         out = {}
@@ -113,4 +154,11 @@ class KernelFacts(object):
         return out
 
     def sysctl_persistent(self, key):
-        return self.sysctl_persistent_all.get(key.replace("/", "."))
+        """(value, file, line) of the assignment boot makes last, or None."""
+        key = key.replace("/", ".")
+        got = self.sysctl_persistent_all.get(key)
+        if got is not None:
+            self.note("sysctl_conf", "%s line %d" % (got[1], got[2]), "%s = %s" % (key, got[0]))
+        else:
+            self.note("sysctl_conf", "sysctl.conf and sysctl.d", "%s is not set" % key)
+        return got

@@ -1,14 +1,46 @@
 """libvirt facts: the guests (parsed domain definitions, and those that could not be read) and
 the host's capabilities."""
-from kbcheck.errors import Evidence, ParseError, Unreadable
-from kbcheck.facts.core import cached
+from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
+from kbcheck.facts.core import fact
 from kbcheck.parsers import capabilities as caps_parser
 from kbcheck.parsers import domain as domain_parser
+from kbcheck.parsers import pool as pool_parser
 from kbcheck.sources.base import MAX_GUESTS
+
+RUN_DIRS = ("/run/libvirt/qemu", "/var/run/libvirt/qemu", "/run/libvirt/libxl", "/var/run/libvirt/libxl")
+
+
+def _show_domains(got):
+    good, bad, beyond = got
+    names = [d.name for d in good]
+    text = "%d guest%s%s" % (len(names), "" if len(names) == 1 else "s",
+                             (": " + ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")) if names else "")
+    return text + ("; %d unreadable" % len(bad) if bad else "") + ("; %d more not read" % beyond if beyond else "")
+
+
+def _domains_where(host, got):
+    places = []
+    for d in got[0]:
+        o = d.origin or "libvirt"
+        place = o.rsplit("/", 1)[0] + "/" if o.startswith("/") else o.split(":")[0] if ": " in o else o
+        if place not in places:
+            places.append(place)
+    return "; ".join(places[:4]) + (" and %d more" % (len(places) - 4) if len(places) > 4 else "") if places \
+        else "no guest definitions found"
+
+
+def _show_caps(c):
+    if c is None:
+        return "none (no `virsh capabilities` in this copy)"
+    bits = []
+    if c.cpu_model:
+        bits.append("CPU %s" % c.cpu_model)
+    bits.append("%d NUMA cells" % len(c.numa_cells))
+    return ", ".join(bits)
 
 
 class LibvirtFacts(object):
-    @cached
+    @fact("domains", show=_show_domains, where=_domains_where)
     def _domains(self):
         """(parsed guests, [(name, origin, reason)] that could not be, how many more the source
         left unread past its cap, sources.base.MAX_GUESTS)."""
@@ -63,7 +95,7 @@ class LibvirtFacts(object):
         good, bad, beyond = self._domains
         return len(good) + len(bad) + beyond
 
-    @cached
+    @fact("capabilities", show=_show_caps)
     def capabilities(self):
         t = self.source.capabilities()
         if t is None:
@@ -74,6 +106,36 @@ class LibvirtFacts(object):
             raise Unreadable("capabilities", str(e))
         _remember_machines(caps)
         return caps
+
+    @fact("storage_pools", show=lambda ps: ", ".join("%s (%s) %s" % (p["name"], p["type"], p["path"]) for p in ps)
+          if ps else ("none defined" if ps is not None else "not in this copy"))
+    def storage_pools(self):
+        """[{'name', 'type', 'path', 'source_host', 'source_dir'}] of /etc/libvirt/storage/*.xml;
+        None where the copy does not hold that folder (an optional input: the guests' own disks
+        still count). A garbled definition is an Unreadable."""
+        names = self.listing("/etc/libvirt/storage")
+        if names is None:
+            return None
+        out = []
+        for n in names:
+            if n.endswith(".xml"):
+                p = self.parse("/etc/libvirt/storage/" + n, pool_parser.parse)
+                if p is not None:
+                    out.append(p)
+        return out
+
+    @fact("domain_states", show=lambda names: ", ".join(sorted(names)) or "none")
+    def running_guests(self):
+        """The names of the guests libvirt runs now, by the status files it keeps under /run/libvirt
+        (transient guests included); an empty set where the copy holds no /run/libvirt."""
+        out = set()
+        for d in RUN_DIRS:
+            try:
+                names = self.listing(d) or []
+            except NotCollected:
+                names = []
+            out.update(n[:-4] for n in names if n.endswith(".xml"))
+        return out
 
 
 

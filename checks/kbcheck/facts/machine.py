@@ -4,12 +4,12 @@ inside a Xen PV guest the evidence of a conversion to FV. Text format: kbcheck.p
 import re
 
 from kbcheck.errors import Evidence, NotCollected
-from kbcheck.facts.core import cached
+from kbcheck.facts.core import fact
 from kbcheck.parsers import xen as _xen
 
 
 class MachineFacts(object):
-    @cached
+    @fact("sysctl", show=lambda v: "%d.%d" % v if v else "unknown")
     def kernel_version(self):
         """(major, minor) of the running kernel from /proc/sys/kernel/osrelease, or None."""
         try:
@@ -19,7 +19,8 @@ class MachineFacts(object):
         m = re.match(r"^(\d+)\.(\d+)", v or "")
         return (int(m.group(1)), int(m.group(2))) if m else None
 
-    @cached
+    @fact("xl_info", show=lambda i: "xen %s, %s CPUs" % (i.get("xen_version", "?"), i.get("nr_cpus", "?"))
+          if i else "no `xl info` in this copy")
     def xen_info(self):
         """`xl info` as {key: value} (kbcheck.parsers.xen), or None where the source has no such output
         (a copied root; a live host never runs it: probes start no process)."""
@@ -29,7 +30,7 @@ class MachineFacts(object):
             return None
         return _xen.xl_info(text) if text and text.strip() else None
 
-    @cached
+    @fact("cpu_topology", show=lambda c: "%(cpus)d CPUs, %(cores)d cores%(how)s" % c)
     def host_cpus(self):
         """{'cpus', 'cores', 'how'}: the machine's logical CPUs and physical cores. On a Xen
         Domain-0 /proc/cpuinfo shows Domain-0's own vCPUs, so libvirt's capabilities or `xl info`
@@ -58,7 +59,7 @@ class MachineFacts(object):
                                    topo["cpus"], line.get("dom0_max_vcpus")))
         return {"cpus": topo["cpus"], "cores": topo["cores"], "how": " (Domain-0's view: no dom0_max_vcpus limits it)"}
 
-    @cached
+    @fact("sysconfig", show=lambda p: "planned: %s; kernel %s" % (p["planned"] or "no", p["kernel"] or "unknown"))
     def pv_conversion(self):
         """Inside a Xen PV guest: {'planned': text or None, 'kernel': 'xenlinux'|'pvops'|None,
         'release': running kernel or None}. planned names the evidence of a PV-to-FV conversion
@@ -68,10 +69,13 @@ class MachineFacts(object):
         planned = None
         if self.exists("/etc/dracut.conf.d/10-virt.conf"):
             planned = "/etc/dracut.conf.d/10-virt.conf exists (the guide's conversion step)"
-        text = self._optional_text("/etc/sysconfig/kernel") or ""
-        m = re.search(r"^\s*INITRD_MODULES\s*=\s*[\"']?([^\"'\n]*)", text, re.M)
-        if planned is None and m and re.search(r"\bxen[-_](vbd|vnif)\b", m.group(1)):
-            planned = "INITRD_MODULES in /etc/sysconfig/kernel names %s" % m.group(1).strip()
+        try:
+            conf = self.settings("/etc/sysconfig/kernel")
+        except NotCollected:
+            conf = None
+        mods = conf.get("INITRD_MODULES") if conf is not None else None
+        if planned is None and mods and re.search(r"\bxen[-_](vbd|vnif)\b", mods):
+            planned = "INITRD_MODULES in /etc/sysconfig/kernel names %s" % mods.strip()
         try:
             release = self.value("/proc/sys/kernel/osrelease")
         except Evidence:

@@ -3,8 +3,9 @@ the tuned profile a host boots with (its includes, [sysctl] and [disk] sections,
 and the value a sysctl has once the host has booted. Text formats: kbcheck.parsers.udev, .tuned."""
 import re
 
-from kbcheck.errors import Evidence
-from kbcheck.facts.core import cached
+from kbcheck.errors import Evidence, NotCollected
+from kbcheck.facts.core import fact
+from kbcheck.parsers import tmpfiles as _tmpfiles
 from kbcheck.parsers import tuned as _tuned
 from kbcheck.parsers import udev as _udev
 
@@ -12,12 +13,21 @@ UDEV_DIRS = ("/etc/udev/rules.d", "/run/udev/rules.d", "/usr/local/lib/udev/rule
              "/lib/udev/rules.d")  # a file name in an earlier directory hides the same name later
 TUNED_DIRS = ("/etc/tuned/profiles", "/etc/tuned", "/usr/lib/tuned/profiles", "/usr/lib/tuned")
 TUNED_REAPPLY = ("/run/sysctl.d", "/etc/sysctl.d")  # what tuned's reapply_sysctl reads again, then sysctl.conf
+TMPFILES_DIRS = ("/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/lib/tmpfiles.d")  # an earlier name hides a later
+
+
+def _show_tuned(t):
+    if t is None:
+        return "no profile active"
+    return "profile %s, %s%s" % (" ".join(t["profiles"]), {True: "tuned.service enabled", False: "tuned.service "
+                                 "not enabled", None: "whether tuned.service is enabled is unknown"}[t["enabled"]],
+                                 "; reapply_sysctl" if t["reapply_sysctl"] else "")
 
 
 
 
 class TuningFacts(object):
-    @cached
+    @fact("udev_rules", show=lambda rules: "%d rule files" % len(rules))
     def udev_rules(self):
         """[(path, parsed rules)] in the order udev reads them; a file masked by a link to
         /dev/null (or empty) plays no part."""
@@ -56,15 +66,29 @@ class TuningFacts(object):
                  "DM_MULTIPATH_DEVICE_PATH": mpath}
         return [a for a in _udev.apply(self.udev_rules, dev, cmd, known) if a["attr"] == "queue/scheduler"]
 
-    @cached
+    @fact("tuned", show=lambda a: {None: "not in this copy", (): "no profile active"}.get(a) or " ".join(a))
+    def tuned_active(self):
+        """The tuned profiles active at boot (/etc/tuned/active_profile): a tuple, () when none is
+        active (or tuned is not installed, by the package list), None when the copy does not hold
+        /etc/tuned and the package list does not rule tuned out."""
+        try:
+            active = self.value("/etc/tuned/active_profile")
+        except NotCollected:
+            pkgs = self.packages
+            return () if pkgs is not None and "tuned" not in pkgs else None
+        return tuple(active.split()) if active else ()
+
+    @fact("tuned", show=_show_tuned)
     def tuned(self):
         """tuned at boot: {'enabled': True/False/None, 'profiles': [...], 'sysctl': {key: (value, where)},
         'disk': [(devices glob, elevator, where)], 'reapply_sysctl': bool, 'problems': [...]}; None
-        when no profile is active. Sections conditioned on uname_regex/cpuinfo_regex count only where
-        /proc/cpuinfo matches them."""
-        active = self.value("/etc/tuned/active_profile")
-        if not active or not active.split():
+        when no profile is active or the copy does not hold tuned's configuration (tuned_active says
+        which). Sections conditioned on uname_regex/cpuinfo_regex count only where /proc/cpuinfo
+        matches them."""
+        active = self.tuned_active
+        if not active:
             return None
+        active = " ".join(active)
         units = self.systemd_units
         enabled = None if units is None else "tuned.service" in units["enabled"]
         main = self.parse("/etc/tuned/tuned-main.conf", _tuned.main_conf) or {}
@@ -129,7 +153,25 @@ class TuningFacts(object):
         files = self.sysctl_persistent(key)
         t = self.tuned
         if t is None or t["enabled"] is False or key not in t["sysctl"]:
+            if files and self.tuned_active is None:
+                return files[0], "%s line %d (tuned's profile is not in this copy)" % (files[1], files[2])
             return (files[0], "%s line %d" % (files[1], files[2])) if files else None
         if t["reapply_sysctl"] and files and (files[1] == "/etc/sysctl.conf" or files[1].startswith(TUNED_REAPPLY)):
             return files[0], "%s line %d (tuned re-applies it after its profile: reapply_sysctl)" % (files[1], files[2])
         return t["sysctl"][key]
+
+    @fact("tmpfiles", show=lambda rows: "%d lines" % len(rows))
+    def tmpfiles(self):
+        """[row] of the tmpfiles.d files systemd-tmpfiles applies at boot (kbcheck.parsers.tmpfiles),
+        each row with 'file'; a directory the copy does not hold is left out."""
+        found = {}
+        for d in TMPFILES_DIRS:
+            for n in self.listing(d) or []:
+                if n.endswith(".conf") and n not in found:
+                    found[n] = d + "/" + n
+        out = []
+        for n in sorted(found):
+            for r in self.parse(found[n], _tmpfiles.parse) or []:
+                r["file"] = found[n]
+                out.append(r)
+        return out

@@ -86,6 +86,13 @@ def machine_version(name):
     return tuple(int(x) for x in m.group(1).split("."))
 
 
+def machine_scheme(name):
+    """The vendor scheme of a versioned machine type: 'pc-q35-rhel7.6.0' -> 'rhel', 'pc-i440fx-sle15sp4'
+    -> 'sle', 'pc-i440fx-2.11' -> '' (upstream QEMU's numbering)."""
+    m = re.search(r"-([a-z]+)[0-9]+(?:\.[0-9]+)+$", (name or "").strip())
+    return m.group(1) if m else ""
+
+
 def parse(text):
     root = xmlsafe.parse(text)
     if root.tag != "capabilities":

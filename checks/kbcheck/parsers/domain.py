@@ -4,9 +4,11 @@ Written for the XML libvirt itself writes (/etc/libvirt/qemu/*.xml, `virsh dumpx
 SLE 11 era (libvirt 0.9/1.x) to today's. Missing elements give None/empty values, never errors;
 only unparseable XML raises ParseError. `dom.root` keeps the ElementTree for anything else.
 """
+import re
+
 from kbcheck.errors import ParseError
 from kbcheck.parsers import xmlsafe
-from kbcheck.parsers.kernel import cpulist
+from kbcheck.parsers.kernel import cpulist, parse_size
 from kbcheck.parsers.numbers import integer
 
 _UNIT = {"b": 1, "bytes": 1, "kb": 1000, "k": 1024, "kib": 1024, "mb": 1000 ** 2, "m": 1024 ** 2,
@@ -80,6 +82,11 @@ class Disk(object):
                                  f.get("type") if f is not None else None))
             bs = bs.find("backingStore")
         self.readonly = el.find("readonly") is not None
+        # <driver><metadata_cache><max_size unit=...>: QEMU's qcow2 L2 cache (libvirt 7.0); raw: (text, unit)
+        ms = drv.find("metadata_cache/max_size") if drv is not None else None
+        self.metadata_cache_raw = ((ms.text or "").strip(), ms.get("unit", "bytes")) if ms is not None else None
+        n, f = (_int(ms.text), _UNIT.get(ms.get("unit", "bytes").strip().lower())) if ms is not None else (None, None)
+        self.metadata_cache_bytes = n * f if n is not None and n >= 0 and f else None
 
     @property
     def name(self):
@@ -248,6 +255,14 @@ class Domain(object):
         self.inputs = [(i.get("type"), i.get("bus")) for i in dev.findall("input")]
         self.serials = [s.get("type") for s in dev.findall("serial")]
         self.consoles = [c.get("type") for c in dev.findall("console")]
+        # the guest system virt-install recorded: <metadata><libosinfo:os id="http://suse.com/sle/15.4"/>
+        self.os_id = None
+        meta = r.find("metadata")
+        for el in (meta.iter() if meta is not None else ()):
+            if isinstance(el.tag, str) and el.tag.endswith("}os") and el.get("id"):
+                parts = el.get("id").rstrip("/").rsplit("/", 2)
+                self.os_id = "-".join(parts[-2:]) if len(parts) >= 2 else el.get("id")
+                break
         # <qemu:commandline> (namespace http://libvirt.org/schemas/domain/qemu/1.0)
         self.qemu_commandline = []
         for c in r:
@@ -255,6 +270,15 @@ class Domain(object):
                 for a in c:
                     if isinstance(a.tag, str) and a.tag.endswith("}arg"):
                         self.qemu_commandline.append(a.get("value"))
+        # l2-cache-size=N of a -drive in <qemu:commandline>, in bytes (None: not given or garbled)
+        self.l2_cache_bytes = None
+        for a in self.qemu_commandline:
+            m = re.search(r"l2-cache-size=([0-9]+[KMGkmg]?)(?![0-9A-Za-z])", a or "")
+            if m:
+                try:
+                    self.l2_cache_bytes = parse_size(m.group(1))
+                except ParseError:
+                    pass
 
     # -- convenience -------------------------------------------------------------------
     @property

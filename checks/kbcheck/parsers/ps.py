@@ -1,4 +1,5 @@
-"""Process lists: `ps -ef` / `ps aux` style output (what a sosreport or supportconfig keeps) and
+"""Process lists: `ps -ef` / `ps aux` style output (what a sosreport or supportconfig keeps; the
+threads `ps auxwwwm` lists under each process are left out) and
 the pieces of /proc/PID the facts layer reads (cmdline, status), plus /etc/passwd for user names.
 
 ps output is column text: the header names the columns, and the last one (CMD, COMMAND, ARGS)
@@ -30,6 +31,8 @@ def ps(text):
     out = []
     for n, line in enumerate(lines[1:], 2):
         f = line.split(None, fixed)
+        if len(f) > pid_at and f[pid_at] == "-":
+            continue  # a thread of the process above (`ps auxwwwm`, what sos 4.x keeps)
         if len(f) < fixed + 1 or not f[pid_at].isdigit():
             raise ParseError("line %d: expected %d columns and a PID, got %r" % (n, fixed + 1, line[:60]))
         cmd = f[fixed].strip()

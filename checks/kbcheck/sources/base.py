@@ -57,6 +57,12 @@ class Source(object):
     kind = "root"
     label = "/"
 
+    @property
+    def coverage_id(self):
+        """Which of kbcheck.specs.SOURCES this source is ("live", "root", "sos4", "scc-sle12", ...):
+        what the spec table says this kind of source can ever give."""
+        return self.kind
+
     def __init__(self):
         self.notices = []
         self.located = {}
@@ -115,6 +121,10 @@ class Layer(Source):
     @property
     def located(self):
         return self.base.located
+
+    @property
+    def coverage_id(self):
+        return self.base.coverage_id
 
     def read_text(self, path):
         return self.base.read_text(path)

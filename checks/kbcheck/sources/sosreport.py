@@ -17,7 +17,7 @@ both ends: "virsh -r dumpxml vm1" -> "virsh_-r_dumpxml_vm1", "sysctl -a" -> "sys
 import os
 import re
 
-from kbcheck.errors import NotCollected, Unreadable
+from kbcheck.errors import Evidence, NotCollected, Unreadable
 from kbcheck.parsers import kernel as kernel_parser
 from kbcheck.sources.base import MAX_GUESTS, first_guests, guests
 from kbcheck.sources.root import RootSource
@@ -62,6 +62,18 @@ class SosreportSource(RootSource):
             raise Unreadable(root, "a sosreport is a directory, not the live root")
         self._sysctl = None
         self._sysctl_loaded = False
+
+    @property
+    def coverage_id(self):
+        """"sos4" for sos 4.x (a sos_reports/ folder, or version.txt naming 4.x), else "sos3"."""
+        if os.path.isdir(os.path.join(self.root, "sos_reports")):
+            return "sos4"
+        try:
+            v = RootSource.read_text(self, "/version.txt") or ""
+        except Evidence:
+            v = ""
+        m = re.search(r"([0-9]+)\.[0-9]+", v)
+        return "sos4" if m and int(m.group(1)) >= 4 else "sos3"
 
     # -- sos_commands ------------------------------------------------------------------
     def _cmd_file(self, plugin_dirs, names, key=None):

@@ -108,6 +108,14 @@ class SupportconfigSource(Source):
         except Exception:
             pass
 
+    @property
+    def coverage_id(self):
+        """"scc-sle11", "scc-sle12" or "scc-sle15": the collector era that wrote this supportconfig."""
+        if not hasattr(self, "_era"):
+            from kbcheck.sources.supportconfig_archive import collector_era
+            self._era = collector_era(self._dir_fd) if self._dir_fd is not None else "sle15"
+        return "scc-" + self._era
+
     # -- sections ------------------------------------------------------------------------
     def sections(self, name):
         """The sections of one text file, indexed (supportconfig_sections.Index: its sections
@@ -324,5 +332,5 @@ class SupportconfigSource(Source):
 
 
 def _where(fname, s):
-    """Where a section is, for the evidence of a result: "memory.txt line 120: numactl --hardware"."""
-    return "%s line %d: %s" % (fname, s.line, scp.command_key(s.header) if s.kind == CMD else s.header)
+    """Where a section is, for the evidence of a result: "memory.txt, [Command] numactl --hardware"."""
+    return "%s, [%s] %s" % (fname, s.kind, scp.command_key(s.header) if s.kind == CMD else s.header)

@@ -110,3 +110,19 @@ def read_sections(dir_fd, name, notices):
         notices.append("supportconfig file %s: only its first %d sections are read (a cap); what comes "
                        "after them counts as not collected" % (name, scp.MAX_SECTIONS))
     return index
+
+
+def collector_era(dir_fd):
+    """The supportutils era that wrote the supportconfig of the folder open as `dir_fd`, from
+    basic-environment.txt's banner ("Script Version: 3.0-98"): "sle11" (2.x), "sle12" (3.0),
+    "sle15" (3.1 and later; also when the banner names no version)."""
+    import re
+    try:
+        head = TextFile(dir_fd, "basic-environment.txt").load(0, 4096).decode("utf-8", "replace")
+    except (OSError, Unreadable):
+        return "sle15"
+    m = re.search(r"Script Version:[ \t]*([0-9]+)\.([0-9]+)", head)
+    if not m:
+        return "sle15"
+    major, minor = int(m.group(1)), int(m.group(2))
+    return "sle11" if major < 3 else ("sle12" if (major, minor) == (3, 0) else "sle15")

@@ -45,6 +45,7 @@ SPECS = [
          F("/etc/libvirt/storage/*", scc=()),
          facts=("storage_pools",)),
     Spec("xen_conf", "the Xen tool stack's configuration: /etc/xen (xl.conf, xend-config.sxp, vm/)",
+         F("/etc/xen/vm/*", scc=[listed("xen.txt", OLD)]),
          F("/etc/xen/*", scc=_virt("conf", None) + [ETC_CONF]),
          facts=("xen_conf",)),
     Spec("xl_info", "the running Xen hypervisor: `xl info` (xm info on SLE 11)",
