@@ -262,7 +262,12 @@ def check(data, origin):
             if not all(isinstance(x, str) for x in e.get(key) or []):
                 raise bad("%s: %s holds something other than text" % (where, key))
         for key, v in (e.get("applies") or {}).items():
-            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            if key == "guests":
+                if not isinstance(v, dict) or not all(
+                        (k == "containers" and x is False) or (isinstance(x, list) and all(isinstance(y, str) for y in x))
+                        for k, x in v.items()):
+                    raise bad("%s: applies.guests is not a mapping of lists of names" % where)
+            elif not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 raise bad("%s: applies.%s is not a list of names" % (where, key))
         for era, variant in (e.get("fix") or {}).items():
             if variant is None:
