@@ -10,9 +10,11 @@ Trail, and describe() turns it into words only when a report shows it, once per 
 """
 from kbcheck.errors import CommandFailed, NeedsRoot, NotCollected
 from kbcheck.facts.core import ASSUME, DOMAIN, FACT, NOTE, _Raise
+from kbcheck.textsafe import clean
 
 MAX_ITEMS = 24      # inputs shown per result, at most (then "... and N more")
 MAX_VALUE = 240     # characters of a value, at most
+MAX_WHERE = 400     # characters of where it was read, at most
 MAX_SHOWN = 3       # where a fact read many files: the first few, then how many
 
 
@@ -53,11 +55,13 @@ def describe(result):
     out, seen = [], set()
     for item in t.items:
         for d, key in _expand(host, item, cache, 0):
-            if id(d) in seen:
+            said = (d["input"], d["value"])
+            if id(d) in seen or said in seen:
                 continue
             if others and key is not None and _names_other(key, mine, others):
                 continue
             seen.add(id(d))
+            seen.add(said)
             out.append(d)
     if len(out) > MAX_ITEMS:
         more = len(out) - MAX_ITEMS + 1
@@ -105,10 +109,9 @@ def _expand(host, item, cache, depth):
 
 
 def _d(spec, where, value):
+    """One input as the reports show it; text of the judged host kept as textsafe.clean makes it."""
     value = value if isinstance(value, str) else _short(value)
-    if len(value) > MAX_VALUE:
-        value = value[:MAX_VALUE - 3] + "..."
-    return {"input": spec, "from": where, "value": value}
+    return {"input": spec, "from": clean(str(where), MAX_WHERE), "value": clean(value, MAX_VALUE)}
 
 
 def _fact(host, name, cache, depth):
@@ -139,19 +142,27 @@ def _fact(host, name, cache, depth):
     return [(_d(desc.spec, where, words), None)]
 
 
-def _places(host, items):
-    """Where the reads of a fact were made, in a few words."""
+def _places(host, items, seen=None, depth=0):
+    """Where the reads of a fact were made (and of the facts it used), in a few words."""
     located = getattr(host.source, "located", {})
-    seen = []
+    top = seen is None
+    seen = [] if top else seen
     for item in items:
         if item[0].__class__ is str:
-            w = located.get(item[0]) or _plain(item[0])
+            w = (located.get(item[0]) or _plain(item[0]), item[1] is not None and not isinstance(item[1], _Raise))
         elif item[0] == NOTE:
-            w = item[2]
+            w = (item[2], True)
+        elif item[0] == FACT and depth < 8:
+            _places(host, host._facts.get(item[1], (None, ()))[1], seen, depth + 1)
+            continue
         else:
             continue
         if w not in seen:
             seen.append(w)
+    if not top:
+        return seen
+    had = [w for w, data in seen if data]   # where something was found, else where it was looked for
+    seen = had or [w for w, _ in seen]
     if not seen:
         return "(nothing read)"
     if len(seen) <= MAX_SHOWN:
@@ -177,7 +188,8 @@ def _read(host, key, value):
     elif value is None:
         words = "no such directory" if key.endswith("/") else "absent"
     elif isinstance(value, list):
-        words = "%d entries%s" % (len(value), (": " + ", ".join(value[:8]) + (", ..." if len(value) > 8 else "")) if value else "")
+        words = "%d entr%s%s" % (len(value), "y" if len(value) == 1 else "ies",
+                                (": " + ", ".join(value[:8]) + (", ..." if len(value) > 8 else "")) if value else "")
     else:
         words = _text(value)
     return _d(spec, where, words)

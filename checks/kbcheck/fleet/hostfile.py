@@ -38,6 +38,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 # field -> (types, longest), for a result; strings are also cut to what kbcheck itself keeps
 _RESULT = {"title": 1024, "section": 64, "severity": 32, "subject": 4096, "message": 65536}
 _LISTS = {"covers": (64, 64), "tags": (64, 64)}   # field -> (items at most, characters an item)
+_EVIDENCE = (64, {"input": 128, "from": 4096, "value": 4096})  # items at most; an item's fields, longest
 _HOST = {"hostname": 4096, "product": 64, "product_name": 1024, "version": 255}
 
 
@@ -157,6 +158,13 @@ def result(i, r):
         if not isinstance(v, list) or len(v) > items:
             raise Bad("result %d (%s): %s is not a list of at most %d texts" % (i, r["id"], k, items))
         out[k] = [_text(x, limit, "result %d (%s): an item of %s" % (i, r["id"], k)) for x in v]
+    ev = r.get("evidence") or []   # (reports before the evidence have none)
+    if not isinstance(ev, list) or len(ev) > _EVIDENCE[0] or not all(isinstance(d, dict) for d in ev):
+        raise Bad("result %d (%s): evidence is not a list of at most %d inputs" % (i, r["id"], _EVIDENCE[0]))
+    checked = [dict((k, _text(d.get(k), limit, "result %d (%s): evidence %s" % (i, r["id"], k)))
+                    for k, limit in _EVIDENCE[1].items()) for d in ev]
+    if r["status"] in ("fail", "error", "warn"):  # what the fleet report shows per host
+        out["evidence"] = checked
     return out
 
 

@@ -41,6 +41,8 @@ details.item>summary::before{content:"\\25B8";color:var(--muted);width:1em}
 details.item[open]>summary::before{content:"\\25BE"}
 details.item[open]>summary{border-bottom:1px solid var(--line);background:var(--soft)}
 .body{padding:8px 14px 12px}
+details.ev{margin-top:4px;font-size:90%}details.ev>summary{cursor:pointer;color:var(--muted)}
+details.ev ul{margin:2px 0 0 1em;padding:0}details.ev code{font-size:95%}
 [hidden]{display:none!important}
 .bar{display:inline-flex;width:140px;height:12px;border-radius:3px;overflow:hidden;background:var(--line);flex:none}
 .bar i{display:block;height:100%}
@@ -161,6 +163,15 @@ def _entry(e, hosts_idx, site_url):
     return "".join(out)
 
 
+def _evidence(r):
+    """The inputs that decided a host's result, under its message."""
+    ev = r.get("evidence") or []
+    if not ev:
+        return ""
+    return '<details class="ev"><summary>evidence</summary><ul>%s</ul></details>' % "".join(
+        "<li><b>%s</b> from <code>%s</code>: %s</li>" % (_e(d["input"]), _e(d["from"]), _e(d["value"])) for d in ev)
+
+
 def _host(h, i, anchors=None):
     s = h.summary
     problem = bool(s.get("fail") or s.get("error") or s.get("warn") or h.other_kb)
@@ -184,7 +195,7 @@ def _host(h, i, anchors=None):
                        '</td><td>%s</td><td>%s</td></tr>' % (
                            st, st, _e((anchors or {}).get(entry_key(r), r["id"])), _e(r["id"]),
                            _e(", ".join(r.get("covers") or [])),
-                           _e(r.get("subject") or ""), _e(r.get("message"))))
+                           _e(r.get("subject") or ""), _e(r.get("message")) + _evidence(r)))
         out.append("</table>")
     else:
         out.append('<p class="none">no failure, error or warning</p>')

@@ -16,7 +16,7 @@ def result_dict(r):
     e = r.entry
     d = {"id": e.id, "title": e.title, "covers": covers_of(e, r), "section": e.section,
          "tags": list(e.tags), "severity": e.severity, "status": r.status,
-         "subject": r.subject, "message": r.message, "waived": r.waiver is not None}
+         "subject": r.subject, "message": r.message, "waived": r.waiver is not None, "evidence": r.evidence}
     if r.waiver is not None:
         d["waiver"] = r.waiver.as_dict()
     return d
@@ -55,6 +55,19 @@ def _render(report):
     dumps = json.dumps
     enc = encode_basestring_ascii  # what json.dumps uses for a str (ensure_ascii)
     subjects = {None: "null"}  # a guest's name comes back once per guest-scope entry
+    words = {}  # id(evidence item) -> (item, its JSON): an input shared by many results is encoded once
+
+    def evidence(r):
+        items = r.evidence
+        if not items:
+            return "[]"
+        parts = []
+        for d in items:
+            got = words.get(id(d))
+            if got is None:
+                got = words[id(d)] = (d, dumps(d))  # (the item is kept: its id is not reused meanwhile)
+            parts.append(got[1])
+        return "[" + ", ".join(parts) + "]"
     for r in report.results:
         e = r.entry
         head = heads.get(e.id)
@@ -72,10 +85,11 @@ def _render(report):
             subj = subjects.get(subject)
             if subj is None:
                 subj = subjects[subject] = enc(subject)
-            rows.append('%s"status": %s, "subject": %s, "message": %s, "waived": false}' % (
-                head, enc(status), subj, enc(message)))
+            rows.append('%s"status": %s, "subject": %s, "message": %s, "waived": false, "evidence": %s}' % (
+                head, enc(status), subj, enc(message), evidence(r)))
             continue
-        tail = {"status": status, "subject": subject, "message": message, "waived": w is not None}
+        tail = {"status": status, "subject": subject, "message": message, "waived": w is not None,
+                "evidence": r.evidence}
         if w is not None:
             tail["waiver"] = w.as_dict()
         rows.append(head + dumps(tail)[1:])

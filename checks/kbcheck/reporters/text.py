@@ -42,6 +42,11 @@ def header(host_info, notices=()):
     return "\n".join(visible(line) for line in lines)
 
 
+def evidence_lines(result, indent="        "):
+    """The inputs that decided a result, one line each: `- INPUT from WHERE: VALUE` (-v, explain)."""
+    return [visible("%s- %s from %s: %s" % (indent, d["input"], d["from"], d["value"])) for d in result.evidence]
+
+
 def render(report, options=None):
     """Options used: verbose, show_fix, terminal (colours when it is a terminal). A waived result
     shows its real status and the waiver."""
@@ -89,6 +94,8 @@ def _render(report, options):
                 continue
             tag = _paint("%-5s" % r.status.upper(), r.status, color)
             out.append("  %s %s" % (tag, visible("%s%s: %s" % (e.id, subj, r.message))))
+            if verbose:
+                out.extend(evidence_lines(r))
             fix = fixes.get((e.id, r.subject)) if fixes is not None else None
             if fix and r.status in ("fail", "warn"):
                 for line in fix.rstrip().splitlines():
