@@ -2,7 +2,7 @@
 import textwrap
 
 from kbcheck import fixview
-from kbcheck.commands.options import Parser, add_timeout_and_catalog
+from kbcheck.commands.options import Parser, add_inputs, add_timeout_and_catalog, help_declarations
 from kbcheck.errors import UsageError
 
 PRODUCT_NAMES = {"sle11": "SLE 11", "sle12": "SLE 12", "all": "all products"}
@@ -62,6 +62,15 @@ def render(e, catalog):
     lines.append("Applies to")
     lines.append(textwrap.fill(applies_text(e), 96, initial_indent="  ", subsequent_indent="  "))
     lines.append("")
+    if e.inputs:
+        from kbcheck import specs
+        lines.append("Reads")
+        for name in e.inputs:
+            never = [specs.SOURCE_LABELS[s] for s, got in specs.coverage(name).items() if got is None] \
+                if name in specs.table() else []
+            lines.append(textwrap.fill("%s%s" % (name, (" (never in a %s)" % ", ".join(never)) if never else ""),
+                                       96, initial_indent="  ", subsequent_indent="    "))
+        lines.append("")
     lines.append("Check by hand")
     lines.append(textwrap.indent(e.manual.rstrip(), "  $ ") if e.manual else "  (no manual check)")
     lines.append("")
@@ -83,16 +92,18 @@ def render(e, catalog):
     return "\n".join(lines) + "\n"
 
 
-def build_parser():
-    p = Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix.")
+def build_parser(declared=None):
+    p = Parser(prog="kbcheck explain", description="Show an entry: what, why, where it applies, how to check, the fix; "
+               "with --root or --supportconfig also its results on that input, each with the inputs that decided it.")
     p.add_argument("id", metavar="ID", help="the entry's id (`kbcheck --list` shows them)")
+    add_inputs(p, declared)
     add_timeout_and_catalog(p)
     return p
 
 
 def main(argv):
     from kbcheck import catalog as catalog_mod
-    args = build_parser().parse_args(argv)
+    args = build_parser(help_declarations(argv)).parse_args(argv)
     cat = catalog_mod.load(args.catalog)
     e = cat.by_id.get(args.id)
     if e is None:
@@ -100,5 +111,10 @@ def main(argv):
         raise UsageError("no entry %r%s" % (args.id, _suggest(args.id, cat.by_id)))
     from kbcheck.atomic import output
     from kbcheck.textsafe import visible
-    output(visible(render(e, cat), block=True))  # a catalog given with --catalog is data too
+    text = visible(render(e, cat), block=True)  # a catalog given with --catalog is data too
+    from kbcheck.sources import INPUTS
+    if any(getattr(args, o.lstrip("-").replace("-", "_")) for o, _, _, _ in INPUTS) or args.connect:
+        from kbcheck.commands.judged import judged
+        text += "\n" + judged(e, cat, args)
+    output(text)
     return 0

@@ -66,8 +66,8 @@ def add_timeout_and_catalog(p):
     p.add_argument("--catalog", metavar="FILE", help="use this compiled catalog (default: the bundled one)")
 
 
-def add_common(p, declared=None):
-    """Source, selection and run options shared by `kbcheck` and `kbcheck fix`. declared: the
+def add_inputs(p, declared=None):
+    """The what-to-read options (kbcheck.sources.INPUTS, --connect, --assume). declared: the
     declarations for the --assume help (assume.kinds(); None: described, not listed)."""
     from kbcheck.commands.assume import assume_help
     from kbcheck.sources import INPUTS
@@ -77,6 +77,12 @@ def add_common(p, declared=None):
     src.add_argument("--connect", metavar="URI", help="libvirt URI to read guests from, read-only (default: the detected hypervisor's system URI)")
     src.add_argument("--assume", metavar="NAME=VALUE", action="append", type=assume_pair, default=[],
                      help=assume_help(declared))
+
+
+def add_common(p, declared=None):
+    """Source, selection and run options shared by `kbcheck` and `kbcheck fix`. declared: the
+    declarations for the --assume help (assume.kinds(); None: described, not listed)."""
+    add_inputs(p, declared)
     sel = p.add_argument_group("what to run")
     sel.add_argument("--tag", action="append", default=[], help="only entries with this tag (repeatable: any of)")
     sel.add_argument("--exclude-tag", action="append", default=[], metavar="TAG",
