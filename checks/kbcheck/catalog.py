@@ -53,6 +53,7 @@ class Entry(object):
       summary, rationale, manual        what to do, why, the check by hand (text)
       products, hypervisors, roles      where it applies (`applies`, defaults filled in)
       guests                            which guests a guest-scope probe judges (`applies.guests`)
+      inputs                            the named inputs (kbcheck.specs) its probe reads
       scope                             "host" or "guest" (once per libvirt guest)
       code, code_line, code_hash, source_file   the probe's body, its first line in source_file
       fix                               {era or "all": {text, runtime, persistent, files, needs}}
@@ -77,6 +78,7 @@ class Entry(object):
         self.roles = list(applies.get("roles") or ALL_ROLES)
         # guest scope: which libvirt guests the probe judges (kbcheck.runner.guest_skip); {} all
         self.guests = dict(applies.get("guests") or {})
+        self.inputs = list(data.get("inputs") or [])   # the named inputs its probe reads (kbgen.inputs)
         self.scope = data.get("scope", "host")
         self.code = data.get("code", "")
         self.code_line = int(data.get("code_line", 2))
@@ -227,7 +229,7 @@ _FIELDS = {"id": str, "title": str, "area": str, "area_title": str, "section": s
            "tags": list, "severity": str, "kind": str, "summary": str, "rationale": str, "manual": str,
            "applies": dict, "scope": str, "code": str, "code_line": int, "code_hash": str, "file": str,
            "fix": dict}
-_LISTS = ("covers", "tags")
+_LISTS = ("covers", "tags", "inputs")
 
 
 def check(data, origin):

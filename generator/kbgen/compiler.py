@@ -7,7 +7,7 @@ from kbcheck import catalog as runtime_catalog
 from kbgen.areas import area_title, areas_in_guide_order
 
 RUNTIME_FIELDS = ("id", "title", "area", "section", "covers", "tags", "severity", "kind", "applies", "summary",
-                  "rationale", "manual", "scope", "code", "code_line", "code_hash", "fix", "file")
+                  "rationale", "manual", "scope", "code", "code_line", "code_hash", "fix", "file", "inputs")
 
 
 

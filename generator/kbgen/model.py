@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 
-from kbgen import guestxml, project, recommendations, templates, validate, yamlload
+from kbgen import guestxml, inputs, project, recommendations, templates, validate, yamlload
 
 PROJECT = project.ROOT
 KB_DIR = os.path.join(PROJECT, "kb")
@@ -171,6 +171,7 @@ def load_file(path, rel, schema, recs):
         "kind": kind, "applies": data["applies"], "summary": data["summary"].strip(),
         "rationale": data["rationale"].strip(), "manual": (manual or "").strip(),
         "scope": scope, "code": code, "code_line": code_line, "code_hash": code_hash(code),
+        "inputs": inputs.entry_inputs(code, scope),
         "template": {"name": check["template"], "params": check["params"]} if "template" in check else None,
         "fix": fix or {}, "references": data.get("references", []), "file": rel,
         "scenarios": scenarios,

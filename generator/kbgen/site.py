@@ -144,6 +144,31 @@ def _front_matter(e):
     return lines
 
 
+def _inputs_md(e):
+    """What the entry reads and which sources hold it: from its probe and the spec table (kbgen.inputs)."""
+    from kbcheck import specs
+    from kbgen import inputs
+    names = e.get("inputs") or []
+    lines = ["## What it reads, and from where", ""]
+    if not names:
+        return lines + ["Nothing beyond what kbcheck detects about the host (product and role).", ""]
+    lines.append("Inputs: %s." % "; ".join("`%s` (%s)" % (n, specs.table()[n].doc) for n in names))
+    lines += ["", "| Source | Judged from |", "|---|---|"]
+    for source, cov in inputs.coverage(names).items():
+        if not cov["missing"] and not cov["partial"]:
+            how = "all its inputs"
+        else:
+            bits = []
+            if cov["missing"]:
+                bits.append("without %s (never collected there)" % ", ".join("`%s`" % n for n in cov["missing"]))
+            if cov["partial"]:
+                bits.append("; ".join("`%s` in part: %s" % p for p in cov["partial"]))
+            how = "; ".join(bits)
+        lines.append("| %s | %s |" % (specs.SOURCE_LABELS[source], _cell(how)))
+    return lines + ["", "Where an input is not in a copy, the result says so (a skip naming it), never a verdict "
+                    "on a guess.", ""]
+
+
 def _mark(flag):
     return "yes" if flag else "–"
 
@@ -162,6 +187,7 @@ def entry_page(e, model):
                                    [_mark(p in ap["products"]) for p in ("sle11", "sle12")]), ""]
     if e["scope"] == "guest":
         lines += ["kbcheck judges every libvirt guest of the host separately.", ""]
+    lines += _inputs_md(e)
     lines += ["## Check by hand", "", _fence(e["manual"] or "# no manual check", "bash")]
     lines += ["## What kbcheck runs", ""] + _template_md(e) + [
               "Probe `%s` (scope: %s%s). This is the exact code the bundled runner carries under the same hash." % (

@@ -45,4 +45,21 @@ class Host(Reads, DetectionFacts, KernelFacts, MemoryFacts, StorageFacts, BootFa
     """The facts of one host, read from `source`; `assume`: the --assume declarations."""
 
 
-__all__ = ["Host"]
+# The inputs (kbcheck.specs) of what a probe calls on `host` besides the facts (whose @fact names
+# its input): kbgen works out the inputs of an entry from its probe with them (kbgen.inputs). A
+# method reading a path or a command it is given (read, value, settings, command, ...) is named
+# with None: the path or command decides.
+METHOD_INPUTS = {
+    "read": None, "value": None, "exists": None, "listdir": None, "listing": None, "parse": None,
+    "read_bytes": None, "settings": None, "sxp_setting": None, "missing": None, "command": None,
+    "first_command": None, "sysctl": ("sysctl",), "sysctl_int": ("sysctl",), "sysctl_persistent": ("sysctl_conf",),
+    "sysctl_at_boot": ("sysctl_conf", "tuned"), "udev_scheduler": ("udev_rules", "block_queues"),
+    "hugepage_pool": ("hugepages",), "image_header": ("disk_images",), "declared": ("declarations",),
+    "declared_list": ("declarations",), "domains": ("domains",), "domain_errors": ("domains",),
+    "guests": ("domains",), "guest_count": ("domains",), "numa_node_count": ("numa_nodes",),
+    "default_hugepage_kib": ("meminfo",), "product": ("os_release",), "era": ("os_release",),
+    "roles": ("hypervisor",), "assume": ("declarations",),
+}
+
+
+__all__ = ["Host", "METHOD_INPUTS"]

@@ -3,7 +3,7 @@ their topology, loaded modules."""
 import re
 
 from kbcheck.errors import NotCollected, ParseError, Unreadable
-from kbcheck.facts.core import cached, fact
+from kbcheck.facts.core import fact
 from kbcheck.parsers import kernel
 from kbcheck.parsers import numa as numa_parser
 from kbcheck.parsers.numbers import integer
@@ -25,7 +25,8 @@ def _show_topology(t):
 
 def _show_sysctl_files(values):
     files = sorted(set(f for _, f, _ in values.values()))
-    return "%d settings in %d files" % (len(values), len(files)) if values else "no settings"
+    return "%d settings in %d file%s" % (len(values), len(files), "" if len(files) == 1 else "s") if values \
+        else "no settings"
 
 
 class KernelFacts(object):
@@ -51,7 +52,7 @@ class KernelFacts(object):
     def cpus(self):
         return self.parse("/proc/cpuinfo", kernel.cpuinfo) or []
 
-    @cached
+    @fact(uses=("cpuinfo",))
     def cpu_flags(self):
         return kernel.cpu_flags(self.cpus)
 
@@ -68,7 +69,7 @@ class KernelFacts(object):
         t = self.read("/proc/modules")
         return kernel.modules(t) if t is not None else None
 
-    @cached
+    @fact(uses=("cpu_topology",))
     def lscpu(self):
         """`lscpu` as {key: value} where an archive kept it (kbcheck.parsers.numa), else None."""
         name, text = self.first_command("cpu_topology")
@@ -128,7 +129,7 @@ class KernelFacts(object):
         return {"cpus": len(cpus), "cores": len(cores) or len(cpus), "sockets": len(sockets) or 1,
                 "source": "cpuinfo", "exact": bool(cores)}
 
-    @cached
+    @fact(uses=("sysctl_conf",))
     def sysctl_files(self):
         """Files systemd-sysctl (and SLE 11's boot.sysctl) read, in the order they apply. A
         directory this copy does not hold is left out (the files it holds still count)."""

@@ -1,7 +1,7 @@
 """System state: the processes (/proc, or the process list an archive kept) and the QEMU guests
 among them, and the hardware RNG. Text formats: kbcheck.parsers.ps, .hwrng."""
 from kbcheck.errors import Evidence, ParseError, Unreadable
-from kbcheck.facts.core import cached, fact
+from kbcheck.facts.core import fact
 from kbcheck.parsers import hwrng as _hwrng
 from kbcheck.parsers import ps as _ps
 
@@ -54,7 +54,7 @@ class SystemFacts(object):
         except Evidence:
             return {}
 
-    @cached
+    @fact(uses=("processes",))
     def qemu_processes(self):
         """The running QEMU system emulators: host.processes entries plus what
         kbcheck.parsers.ps.qemu reads from their arguments (name, libguestfs, xen, session); None

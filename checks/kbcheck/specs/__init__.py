@@ -25,7 +25,7 @@ import fnmatch
 
 from kbcheck.specs.model import (  # noqa: F401 - the names of the table
     SOURCES, SOURCE_LABELS, ERAS, ALL, OLD, S12, NEW, SOS, SOS3, SOS4, CONF, LISTED, CMD, SYSTEM,
-    PATH, TOP_OF_PROC, ETC_CONF, F, C, L, V, Spec, conf, listed, cmd, sys_block)
+    PATH, TOP_OF_PROC, ETC_CONF, F, C, L, U, V, Spec, conf, listed, cmd, sys_block)
 
 # -- the table ----------------------------------------------------------------------------------
 _TABLE = None
@@ -133,11 +133,15 @@ def sos_files():
 
 
 # -- coverage ------------------------------------------------------------------------------------
-def _serves(loc, source):
+def _serves(loc, source, seen=()):
     """None when `loc` is no location of `source`; else "" or the reason it gives the spec in part."""
     part = getattr(loc, "partial", None) or ""
+    if loc.kind == "user":
+        return ""
     if loc.kind == "via":
-        got = coverage(loc.spec)[source]
+        if loc.spec in seen:
+            return None
+        got = coverage(loc.spec, seen)[source]
         return None if got is None else (part or got)
     if source in ("live", "root"):
         ok = (loc.kind == "file" and (loc.live or source == "root")) or (loc.kind == "libvirt" and source == "live")
@@ -154,14 +158,15 @@ def _serves(loc, source):
     return None
 
 
-def coverage(name):
+def coverage(name, seen=()):
     """{source: None (never), "" (provided) or the reason it is partial} for spec `name`."""
     s = table()[name]
+    seen = tuple(seen) + (name,)
     out = {}
     for source in SOURCES:
         got = None
         for loc in s.locations:
-            part = _serves(loc, source)
+            part = _serves(loc, source, seen)
             if part is not None and (got is None or (got and not part)):
                 got = part
         out[source] = got
@@ -175,7 +180,9 @@ def where(name, source):
     for loc in s.locations:
         if _serves(loc, source) is None:
             continue
-        if loc.kind == "via":
+        if loc.kind == "user":
+            bits.append(loc.option)
+        elif loc.kind == "via":
             bits.append("%s (%s)" % (loc.spec, loc.partial) if loc.partial else loc.spec)
         elif loc.kind == "libvirt":
             bits.append("libvirt " + loc.call)

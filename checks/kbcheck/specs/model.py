@@ -56,6 +56,16 @@ class L(object):
         self.call = call
 
 
+class U(object):
+    """What the user says on the command line (--assume NAME=VALUE): there whatever the source."""
+
+    kind = "user"
+    __slots__ = ("option",)
+
+    def __init__(self, option):
+        self.option = option
+
+
 class V(object):
     """Another spec standing in for this one where that one is had (huge pages from /proc/meminfo)."""
 

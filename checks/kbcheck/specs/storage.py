@@ -42,7 +42,7 @@ SPECS = [
          F("/var/lib/libvirt/images/*", sos=()),
          facts=("image_header",)),
     Spec("nfs_stats", "NFS client and server statistics: /proc/net/rpc/nfs, nfsd",
-         F("/proc/net/rpc/*", sos=()),
+         F("/proc/net/rpc/*", sos=SOS),
          facts=("nfs_client", "nfs_server")),
     Spec("net_addresses", "the host's IPv4 addresses and routes: /proc/net/fib_trie, /proc/net/route",
          F("/proc/net/*", sos=SOS, scc=[listed("proc.txt")]),
@@ -75,4 +75,3 @@ SPECS = [
          F("/proc/vmstat", scc=[conf("memory.txt"), _TOP]),
          F("/proc/buddyinfo", scc=[conf("memory.txt"), _TOP])),
 ]
-

@@ -8,7 +8,7 @@ basic-health-check.txt (ps axwwo user,pid,ppid,...), rpm.txt (the package list),
 systemctl list-unit-files), chkconfig.txt (2.x: chkconfig --list), udev.txt (rules.d),
 tuned.txt (3.1: /etc/tuned, tuned-adm active), boot.txt (SLE 11's /etc/inittab).
 """
-from kbcheck.specs.model import ETC_CONF, NEW, OLD, S12, SOS3, SOS4, C, F, Spec, cmd, conf, listed
+from kbcheck.specs.model import ETC_CONF, NEW, OLD, S12, SOS3, SOS4, C, F, Spec, V, cmd, conf, listed
 
 _PS = "ps axwwo user,pid,ppid,%cpu,%mem,vsz,rss,stat,time,cmd"
 _RPM = 'rpm -qa --queryformat "%-35{NAME} %-35{DISTRIBUTION} %{VERSION}-%{RELEASE}\\n" | sort -k 1,2 -t " " -i'
@@ -34,11 +34,13 @@ SPECS = [
          facts=("processes", "qemu_processes")),
     Spec("packages", "the installed packages: the RPM database's list (rpm -qa)",
          C("rpm -qa", sos_file="/installed-rpms", scc=[cmd("rpm.txt", _RPM)]),
+         V("programs", partial="the programs in /usr/bin and /usr/sbin stand in for the package list"),
          facts=("packages",)),
     Spec("programs", "the programs installed: listings of /usr/bin, /usr/sbin",
          F("/usr/bin/*", sos=()),
          F("/usr/sbin/*", sos=()),
          F("/sbin/*", sos=()),
+         V("packages", partial="the package list stands in for the programs' folders"),
          facts=("programs",)),
     Spec("tuned", "the tuned profile active at boot: /etc/tuned/active_profile, the profiles, tuned-main.conf",
          F("/etc/tuned/*", scc=[conf("tuned.txt", NEW), ETC_CONF]),
@@ -72,4 +74,3 @@ SPECS = [
          F("/etc/modprobe.d/*", scc=[listed("modules.txt", S12), ETC_CONF]),
          F("/etc/*", scc=[ETC_CONF])),
 ]
-

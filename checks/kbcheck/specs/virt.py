@@ -6,7 +6,7 @@ xl/xm info). supportutils: kvm.txt and xen.txt (2.x and 3.0: virsh list --all, c
 dumpxml of each running guest, /etc/libvirt/libvirtd.conf, /etc/libvirt/qemu/*, xl info, /etc/xen/vm);
 from 3.1 the libvirt and xen packages' own plugins write plugin-libvirt.txt and plugin-xen.txt.
 """
-from kbcheck.specs.model import ETC_CONF, NEW, OLD, C, F, L, Spec, cmd, conf, listed
+from kbcheck.specs.model import ETC_CONF, NEW, OLD, C, F, L, Spec, U, cmd, conf, listed
 
 _OLD_VIRT = ("kvm.txt", "xen.txt")
 _NEW_VIRT = ("plugin-libvirt.txt", "plugin-xen.txt", "plugin-qemu.txt")
@@ -52,5 +52,6 @@ SPECS = [
          C("xl info", scc=_virt("cmd", "xl info")),
          C("xm info", scc=[cmd(f, "xm info", OLD) for f in _OLD_VIRT]),
          facts=("xen_info", "xen_running_cmdline")),
-    Spec("declarations", "what the user declared with --assume NAME=VALUE", facts=("declared",)),
+    Spec("declarations", "what the user declared with --assume NAME=VALUE", U("--assume NAME=VALUE"),
+         facts=("declared",)),
 ]
