@@ -408,7 +408,8 @@ def _virt_body(o, name, files, doms, caps, states, plugin, failing, xen=False):
         o.cmd(name, command, output, failed=command in failing)
     if xen:
         conf("/proc/xen/capabilities")
-        for p in _glob(files, "/etc/xen/*.conf") or ["/etc/xen/xl.conf"]:
+        # supportconfig's xen_info (2.x, 3.0) writes xend-config.sxp where xend runs (SLE 11), else xl.conf
+        for p in _glob(files, "/etc/xen/xend-config.sxp") + (_glob(files, "/etc/xen/*.conf") or ["/etc/xen/xl.conf"]):
             conf(p)
         cmd("xl info", "host                   : xenhost\n")
     for p in _glob(files, "/etc/libvirt/*.conf"):
