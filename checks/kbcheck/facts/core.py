@@ -275,11 +275,12 @@ class Reads(object):
             return kernel_text
         raise NotCollected(path, "not in this copy" if always else "not in this copy (it holds no %s)" % parent)
 
-    def _by_name(self, dirs, suffix):
-        """[(name, path)] of the files ending in suffix, the first directory winning per name, sorted."""
+    def _by_name(self, dirs, suffix, optional=()):
+        """[(name, path)] of the files ending in suffix, the first directory winning per name, sorted;
+        a directory of `optional` this copy does not hold is left out."""
         found = {}
         for d in dirs:
-            for n in self.listdir(d):
+            for n in (self.listing(d) or []) if d in optional else self.listdir(d):
                 if n.endswith(suffix) and n not in found:
                     found[n] = d + "/" + n
         return [(n, found[n]) for n in sorted(found)]

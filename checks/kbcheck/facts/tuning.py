@@ -11,6 +11,7 @@ from kbcheck.parsers import udev as _udev
 
 UDEV_DIRS = ("/etc/udev/rules.d", "/run/udev/rules.d", "/usr/local/lib/udev/rules.d", "/usr/lib/udev/rules.d",
              "/lib/udev/rules.d")  # a file name in an earlier directory hides the same name later
+VENDOR_UDEV = ("/usr/lib/udev/rules.d", "/lib/udev/rules.d")
 TUNED_DIRS = ("/etc/tuned/profiles", "/etc/tuned", "/usr/lib/tuned/profiles", "/usr/lib/tuned")
 TUNED_REAPPLY = ("/run/sysctl.d", "/etc/sysctl.d")  # what tuned's reapply_sysctl reads again, then sysctl.conf
 TMPFILES_DIRS = ("/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/lib/tmpfiles.d")  # an earlier name hides a later
@@ -24,18 +25,26 @@ def _show_tuned(t):
                                  "; reapply_sysctl" if t["reapply_sysctl"] else "")
 
 
-
-
 class TuningFacts(object):
     @fact("udev_rules", show=lambda rules: "%d rule files" % len(rules))
     def udev_rules(self):
         """[(path, parsed rules)] in the order udev reads them; a file masked by a link to
         /dev/null (or empty) plays no part."""
         out = []
-        for _, path in self._by_name(UDEV_DIRS, ".rules"):
+        found = self._by_name(UDEV_DIRS, ".rules", optional=UDEV_DIRS[1:])
+        for _, path in found:
             text = self.read(path)
             if text:
                 out.append((path, self.parse(path, _udev.parse)))
+        if (self.product == "sle15" and not any(p.startswith(VENDOR_UDEV) for _, p in found)
+                and not getattr(self.source, "live", False)):
+            # SLE 15's systemd ships rules that set disks' schedulers (60-io-scheduler.rules); a copy
+            # without any vendor rule, of a kind that may not hold them, lacks them (SLE 11/12 ship none)
+            from kbcheck import specs
+            if not specs.holds(VENDOR_UDEV[0] + "/x.rules", self.source_id):
+                raise NotCollected(VENDOR_UDEV[0], "the vendor udev rules are not in this copy (%s never "
+                                   "collects %s)" % (specs.SOURCE_LABELS.get(self.source_id, self.source_id),
+                                                     VENDOR_UDEV[0]))
         return out
 
     def udev_scheduler(self, name):
@@ -46,6 +55,8 @@ class TuningFacts(object):
         def sysattr(attr):
             try:
                 v = self.read(base + "/" + attr)
+            except NotCollected:
+                return _udev.NOT_COLLECTED
             except Evidence:
                 return None
             return v.rstrip("\n") if v is not None else None
@@ -56,7 +67,7 @@ class TuningFacts(object):
             except Evidence:
                 return None
         mpath = ""
-        for holder in self.listdir(base + "/holders"):
+        for holder in self.listing(base + "/holders") or []:   # (a detail: multipath members)
             if (self._optional("/sys/block/%s/dm/uuid" % holder) or "").startswith("mpath-"):
                 mpath = "1"
         boot, _ = self.boot_cmdline

@@ -18,6 +18,10 @@ import re
 
 from kbcheck.errors import ParseError
 
+# what dev['sysattr'] gives for an attribute the copy of the host does not hold (then the
+# match is unknown, not false)
+NOT_COLLECTED = object()
+
 _KEY = re.compile(r'\s*([A-Za-z_]+)(?:\{([^}]*)\})?\s*(==|!=|\+=|-=|:=|=)\s*(e?)"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
 MATCH_OPS = ("==", "!=")
 MAX_LINES = 20000
@@ -90,6 +94,8 @@ def _substitute(value, dev, env):
                 return v
         elif word == "attr":
             v = dev["sysattr"](arg or "")
+            if v is NOT_COLLECTED:
+                return _Unknown("ATTR{%s} (not in this copy)" % arg)
             if v is None:
                 v = ""
         elif word == "kernel" or word == "name":
@@ -125,6 +131,8 @@ def _match(key, attr, op, value, dev, env):
             return got
     elif key in ("ATTR", "ATTRS"):
         got = dev["sysattr"](attr or "")
+        if got is NOT_COLLECTED:
+            return _Unknown("ATTR{%s} (not in this copy)" % attr)
         if got is None:
             if key == "ATTRS":
                 return _Unknown("ATTRS{%s} of a parent device" % attr)

@@ -179,8 +179,9 @@ class SupportconfigSource(Source):
             raise failure
         if covered:
             return None
-        raise NotCollected(path, "this supportconfig did not collect it (looked in %s)"
-                           % ", ".join(sorted(set(l[0] for l in locs))))
+        files = sorted(set(l[0] for l in locs))
+        raise NotCollected(path, "this supportconfig did not collect it (looked in %s)" % ", ".join(files) if files
+                           else "no supportconfig collects it")
 
     def _conf_value(self, path, fname, s):
         if s.state == scp.ABSENT:

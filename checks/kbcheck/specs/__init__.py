@@ -158,6 +158,16 @@ def _serves(loc, source, seen=()):
     return None
 
 
+def holds(path, source):
+    """Whether a source of kind `source` (SOURCES) can hold host file `path`: a file location of
+    the table matching it serves that source (sos never copies /usr/lib/udev)."""
+    for s in table().values():
+        for loc in s.locations:
+            if loc.kind == "file" and fnmatch.fnmatchcase(path, loc.path) and _serves(loc, source) is not None:
+                return True
+    return False
+
+
 def coverage(name, seen=()):
     """{source: None (never), "" (provided) or the reason it is partial} for spec `name`."""
     s = table()[name]

@@ -6,7 +6,7 @@ rpm (installed-rpms), udev (/etc/udev/rules.d, /lib/udev/rules.d), tuned (/etc/t
 tuned-adm active), boot (/etc/inittab is copied by the init plugins). supportutils:
 basic-health-check.txt (ps axwwo user,pid,ppid,...), rpm.txt (the package list), systemd.txt (3.x:
 systemctl list-unit-files), chkconfig.txt (2.x: chkconfig --list), udev.txt (rules.d),
-tuned.txt (3.1: /etc/tuned, tuned-adm active), boot.txt (SLE 11's /etc/inittab).
+tuned.txt (3.1: /etc/tuned, /usr/lib/tuned/*.conf, tuned-adm active), boot.txt (SLE 11's /etc/inittab).
 """
 from kbcheck.specs.model import ETC_CONF, NEW, OLD, S12, SOS3, SOS4, C, F, Spec, V, cmd, conf, listed
 
@@ -43,14 +43,16 @@ SPECS = [
          V("packages", partial="the package list stands in for the programs' folders"),
          facts=("programs",)),
     Spec("tuned", "the tuned profile active at boot: /etc/tuned/active_profile, the profiles, tuned-main.conf",
-         F("/etc/tuned/*", scc=[conf("tuned.txt", NEW), ETC_CONF]),
-         F("/usr/lib/tuned/*", scc=[conf("tuned.txt", NEW)]),
+         # tuned_info (3.1): every file `find -L /etc/tuned/ -type f` and `find /usr/lib/tuned/ | grep .conf$` names
+         F("/etc/tuned/*", scc=[listed("tuned.txt", NEW), ETC_CONF]),
+         F("/usr/lib/tuned/*", scc=[listed("tuned.txt", NEW, partial="the profiles' *.conf files only")]),
          C("tuned-adm active", scc=[cmd("tuned.txt", "tuned-adm active", NEW)]),
          facts=("tuned",)),
     Spec("udev_rules", "the udev rules: /etc/udev/rules.d, /usr/lib/udev/rules.d and the other rules directories",
-         F("/etc/udev/rules.d/*", scc=[conf("udev.txt")]),
-         F("/usr/lib/udev/rules.d/*", sos=(), scc=[conf("udev.txt", S12)]),
-         F("/lib/udev/rules.d/*", scc=[conf("udev.txt", NEW)]),
+         # udev_info: every file `find $UDEV_DIR/ -type f` names, for /lib, /usr/lib and /etc/udev/rules.d
+         F("/etc/udev/rules.d/*", scc=[listed("udev.txt")]),
+         F("/usr/lib/udev/rules.d/*", sos=(), scc=[listed("udev.txt", S12)]),
+         F("/lib/udev/rules.d/*", scc=[listed("udev.txt", NEW)]),
          F("/run/udev/rules.d/*", sos=()),
          F("/usr/local/lib/udev/rules.d/*", sos=()),
          facts=("udev_rules",)),
