@@ -103,21 +103,48 @@ def assert_numa_unknown(h, catalog_data):
     assert [r for r in got if r[0] == "numa-balancing"][0][2] == "skip"
 
 
+NO_LAYOUT = ("numactl --hardware", "lscpu")   # numactl not installed, and no lscpu kept
+
+
 @pytest.mark.parametrize("era", archives.ERAS)
 def test_supportconfig_without_node_data_reports_numa_unknown(tmp_path, era, catalog_data):
     from kbcheck.sources.supportconfig import SupportconfigSource
-    src = SupportconfigSource(archives.write_supportconfig(UNTUNED, str(tmp_path), era=era))
+    src = SupportconfigSource(archives.write_supportconfig(UNTUNED, str(tmp_path), era=era, omit=NO_LAYOUT))
     try:
         assert_numa_unknown(host(src), catalog_data)
     finally:
         src.close()
 
 
+@pytest.mark.parametrize("omit", [(), ("numactl --hardware",)], ids=["numactl", "lscpu-only"])
+@pytest.mark.parametrize("era", archives.ERAS)
+def test_supportconfig_numa_layout_from_numactl_or_lscpu(tmp_path, era, omit, catalog_data):
+    """hardware.txt's lscpu and memory.txt's numactl --hardware hold the NUMA layout a supportconfig
+    never copies from /sys/devices/system/node: the NUMA entries judge as on the root tree."""
+    from kbcheck.detect import summary
+    from kbcheck.sources.root import RootSource
+    from kbcheck.sources.supportconfig import SupportconfigSource
+    src = SupportconfigSource(archives.write_supportconfig(UNTUNED, str(tmp_path), era=era, omit=omit))
+    try:
+        h = host(src)
+        s = summary(h)
+        assert s["numa_nodes"] == 2 and (s["cpus"], s["cores"], s["sockets"]) == (16, 8, 2), s
+        got = dict(((r[0], r[1]), r[2]) for r in numa_results(h, catalog_data))
+    finally:
+        src.close()
+    root = dict(((r[0], r[1]), r[2]) for r in numa_results(host(RootSource(UNTUNED)), catalog_data))
+    assert got[("numa-balancing", None)] == root[("numa-balancing", None)] == "fail"
+    assert got[("ksm-merge-across-nodes", None)] == root[("ksm-merge-across-nodes", None)]
+    for key, status in root.items():
+        if key[0] == "guest-numa-topology":
+            assert got.get(key) == status, key
+
+
 def test_sosreport_without_node_tree_reports_numa_unknown(tmp_path, catalog_data):
     import shutil
     from kbcheck.detect import summary
     from kbcheck.sources.sosreport import SosreportSource
-    dest = archives.write_sosreport(UNTUNED, str(tmp_path / "sosreport-x"))
+    dest = archives.write_sosreport(UNTUNED, str(tmp_path / "sosreport-x"), omit=NO_LAYOUT)
     assert summary(host(SosreportSource(dest)))["numa_nodes"] == 2
     shutil.rmtree(os.path.join(dest, "sys", "devices", "system", "node"))
     assert_numa_unknown(host(SosreportSource(dest)), catalog_data)
@@ -138,7 +165,7 @@ def test_cores_unknown_when_cpuinfo_has_no_core_ids(tmp_path):
     files = {"/etc/os-release": 'NAME="SLES"\nVERSION_ID="12.5"\nID="sles"\n',
              "/proc/cpuinfo": "".join("processor\t: %d\nflags\t\t: fpu vmx\n\n" % i for i in range(4)),
              "/proc/meminfo": "MemTotal:       16384000 kB\n"}
-    src = SupportconfigSource(archives.write_supportconfig(files, str(tmp_path)))
+    src = SupportconfigSource(archives.write_supportconfig(files, str(tmp_path), omit=("lscpu",)))
     try:
         s = summary(host(src))
     finally:

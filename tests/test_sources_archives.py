@@ -173,6 +173,7 @@ def test_four_states(tmp_path):
     del snap["/etc/default/grub"]
     p = archives.write_supportconfig(snap, str(tmp_path / "s"), era="sle11",
                                      failing=("sysctl -a", "virsh capabilities"))
+    os.remove(os.path.join(p, "proc.txt"))   # supportconfig -x PROC: /proc/sys only from `sysctl -a`
     src = SupportconfigSource(p)
     assert src.read_text("/proc/meminfo").startswith("MemTotal:")              # a value
     assert src.read_text("/etc/sysconfig/sysctl") is None                       # "- File not found"

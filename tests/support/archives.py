@@ -10,16 +10,23 @@ and keeps command output under sos_commands/<plugin>/<mangled command>; supportc
 "#==[ Command ]==#" / "#==[ Configuration File ]==#" sections into flat text files, with
 comment and blank lines removed from configuration files.
 
-Eras of supportconfig:
-  sle11    kvm.txt / xen.txt; sysctl -a only in env.txt (no proc.txt); /sys/block only as `ls -l`
-  sle12    kvm.txt / xen.txt; proc.txt; sysctl -a in env.txt; /sys/block only as `ls -l`
-  current  plugin-libvirt.txt / plugin-xen.txt (plugin frame); proc.txt; memory.txt
+Eras of supportconfig (supportutils' bin/supportconfig of each time):
+  sle11    2.25: kvm.txt / xen.txt (xend-config.sxp where xend runs); proc.txt with every file
+           directly under /proc; sysctl -a in env.txt; /sys/block only as `ls -l`; procps 3.2 free
+  sle12    3.0: kvm.txt / xen.txt; proc.txt as sle11; systemd.txt; /sys/block only as `ls -l`
+  current  3.1 (2022 on): plugin-libvirt.txt / plugin-xen.txt (plugin frame); proc.txt without the
+           top of /proc (so /proc/swaps only as memory.txt's `free -k` totals); memory.txt
            `sysctl -a | grep ^vm`; per-disk schedulers via `grep '' /sys/block/*/queue/scheduler`
+Every era: basic-environment.txt's Virtualization block (detectVirtualization: 3.0 or 3.1 wording),
+hardware.txt `lscpu`, memory.txt `free -k` and `numactl --hardware`, basic-health-check.txt `ps
+axwwo ...`, rpm.txt (the package list); never /sys/kernel/mm/ksm, /proc/xen, /usr (kbcheck.specs).
 """
 import io
 import os
 import re
 import tarfile
+
+from support import collectors
 
 ERAS = ("sle11", "sle12", "current")
 
@@ -152,24 +159,52 @@ def _mangle(command):
     return name.replace("/", ".").strip(" ._-")[:255]
 
 
-def write_sosreport(snapshot, dest, states=None, dmi_sysfs=True):
-    """A sosreport-shaped tree at `dest` (sos 4.x layout). /proc/sys is not copied (sos does not):
-    its values go to sos_commands/kernel/sysctl_-a. DMI data goes to sos_commands/hardware/dmidecode;
+def write_sosreport(snapshot, dest, states=None, dmi_sysfs=True, sos="4", omit=()):
+    """A sosreport-shaped tree at `dest`, as sos `sos` ("4": 4.x, "3": 3.x) lays it out. sos copies
+    files under their own paths but never /proc/sys (sysctl -a: sos_commands/kernel/sysctl_-a),
+    /proc/PID/cmdline (the process list: sos_commands/process/ps_auxwww, 4.x ps_auxwwwm), nor /usr
+    (the package list: installed-rpms; the units: sos_commands/systemd/systemctl_list-unit-files)
+    but for /usr/lib/tuned (the tuned plugin) and, 4.x, /usr/lib/tmpfiles.d.
+    sos 3.x (3.6) never copied /proc/mounts (its filesys plugin's bug), but kept proc/1/mountinfo
+    and sos_commands/filesys/mount_-l. DMI data goes to sos_commands/hardware/dmidecode;
     dmi_sysfs=False leaves out the /sys/class/dmi/id copies (older sos, or fields it skipped).
-    Returns dest."""
+    omit: commands whose output is left out. Returns dest."""
     files = load_snapshot(snapshot)
     for p, text in files.items():
-        if p.startswith("/proc/sys/"):
-            continue
+        if p.startswith(("/proc/sys/", "/usr/")) or re.match(r"^/proc/[0-9]+/", p):
+            # under /usr only the tuned plugin's /usr/lib/tuned and (4.x) systemd's tmpfiles.d
+            if not (p.startswith("/usr/lib/tuned/") or sos != "3" and p.startswith("/usr/lib/tmpfiles.d/")):
+                continue
         if not dmi_sysfs and p.startswith("/sys/class/dmi/"):
             continue
+        if sos == "3" and p == "/proc/mounts":
+            continue
         _write(os.path.join(dest, p.lstrip("/")), text)
-    _write(os.path.join(dest, "version.txt"), "sosreport: 4.5.6\n")
-    _write(os.path.join(dest, "sos_reports", "manifest.json"), '{"version": "4.5.6"}\n')
+    if sos == "3":
+        _write(os.path.join(dest, "version.txt"), "sosreport: 3.6\n")
+    else:
+        _write(os.path.join(dest, "version.txt"), "sosreport: 4.5.6\n")
+        _write(os.path.join(dest, "sos_reports", "manifest.json"), '{"version": "4.5.6"}\n')
     cmds = os.path.join(dest, "sos_commands")
     _write(os.path.join(cmds, "kernel", _mangle("sysctl -a")), sysctl_lines(files))
     if "/proc/modules" in files:
         _write(os.path.join(cmds, "kernel", "lsmod"), _lsmod(files["/proc/modules"]))
+    for name, text in ((("processor", "lscpu"), collectors.lscpu(files)),
+                       (("numa", "numactl --hardware"), collectors.numactl_hardware(files)),
+                       (("memory", "free"), collectors.free_k(files)),
+                       (("filesys", "mount -l"), collectors.mount_l(files)),
+                       (("process", "ps auxwww" if sos == "3" else "ps auxwwwm"),
+                        collectors.ps_aux(files, threads=(sos != "3"))),
+                       (("systemd", "systemctl list-unit-files"), unit_files(files) or None)):
+        if text is not None and name[1] not in omit:
+            _write(os.path.join(cmds, name[0], _mangle(name[1])), text)
+    info = collectors.mountinfo(files)
+    if sos == "3" and info is not None:
+        _write(os.path.join(dest, "proc", "1", "mountinfo"), info)
+    rpms = collectors.installed_rpms(files)
+    if rpms is not None:
+        _write(os.path.join(cmds, "rpm", "package-data"), rpms)
+        _write(os.path.join(dest, "installed-rpms"), rpms)
     dmi = dmidecode(files)
     if dmi is not None:
         _write(os.path.join(cmds, "hardware", "dmidecode"), dmi)
@@ -205,7 +240,11 @@ class _Out(object):
     def raw(self, name, text):
         self.files[name] = self.files.get(name, "") + text
 
+    omit = ()
+
     def cmd(self, name, command, output, failed=False):
+        if command in self.omit:
+            return
         words = command.split(" ", 1)
         full = _BIN.get(words[0], "/usr/bin/" + words[0])
         if failed:
@@ -264,15 +303,18 @@ def unit_files(files):
     return "\n".join(rows) + "\n\n%d unit files listed.\n" % len(names)
 
 
-def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, failing=()):
+def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, failing=(), omit=()):
     """{file name: text} as supportconfig of `era` would write it for this snapshot.
 
-    `failing`: commands to record as "ERROR: Command not found or not executable"."""
+    `failing`: commands to record as "ERROR: Command not found or not executable"; `omit`: commands
+    whose section is left out (the tool is not installed: numactl; or the host gave nothing)."""
     if era not in ERAS:
         raise ValueError("era must be one of %s" % (ERAS,))
     files = load_snapshot(snapshot)
     o = _Out()
     sysctl_bin = "sysctl -a"
+
+    o.omit = omit
 
     def cmd(name, command, output):
         o.cmd(name, command, output, failed=command in failing)
@@ -283,32 +325,44 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
                                                                "current": "3.1.16-1.0"}[era] + "=" * 77 + "\n\n")
     cmd("basic-environment.txt", "date", "Mon Jan  1 00:00:00 UTC 2024\n")
     cmd("basic-environment.txt", "uname -a", "Linux %s 5.14.21 #1 SMP x86_64 GNU/Linux\n" % host)
-    o.raw("basic-environment.txt", "#==[ System ]=======================================#\n# Virtualization\n"
-          "Hypervisor:    None\nIdentity:      Not Detected\n\n")
+    o.raw("basic-environment.txt", "#==[ System ]=======================================#\n# Virtualization\n%s\n"
+          % collectors.virtualization_block(files, new=(era == "current")))
     for p in _glob(files, "/etc/*release*"):
         o.conf("basic-environment.txt", p, files)
 
     # basic-health-check.txt
     cmd("basic-health-check.txt", "uptime", " 00:00:00 up 1 day,  1 user,  load average: 0.00, 0.00, 0.00\n")
+    free = collectors.free_k(files, old=(era == "sle11"))
+    if free is not None:
+        cmd("basic-health-check.txt", "free -k", free)
+    ps = collectors.ps_axwwo(files)
+    if ps is not None:
+        cmd("basic-health-check.txt", "ps axwwo user,pid,ppid,%cpu,%mem,vsz,rss,stat,time,cmd", ps)
     if "/proc/sys/kernel/tainted" in files:
         o.conf("basic-health-check.txt", "/proc/sys/kernel/tainted", files)
 
     # hardware.txt
     for p in ("/proc/cpuinfo", "/proc/cmdline"):
         o.conf("hardware.txt", p, files)
+    lscpu = collectors.lscpu(files)
+    if lscpu is not None:
+        cmd("hardware.txt", "lscpu", lscpu)
     dmi = dmidecode(files)
     if dmi is not None:
         cmd("hardware.txt", "dmidecode", dmi)
 
     # boot.txt
     cmd("boot.txt", "uname -a", "Linux %s 5.14.21 #1 SMP x86_64 GNU/Linux\n" % host)
-    if era == "sle11":
+    # boot_info: the boot loader's files by the host's LOADER_TYPE (grub or grub2), not by the
+    # collector's version; /etc/inittab where the host is SLE 11 (SLES_VER < 120)
+    if "/boot/grub/menu.lst" in files or era == "sle11" and "/etc/default/grub" not in files:
         for p in ("/etc/grub.conf", "/boot/grub/menu.lst", "/boot/grub/device.map"):
             o.conf("boot.txt", p, files)
     else:
         for p in ("/etc/default/grub", "/etc/default/grub_installdevice", "/boot/grub2/device.map"):
             o.conf("boot.txt", p, files)
-    for p in ("/proc/cmdline", "/etc/sysconfig/kernel"):
+    sle11_host = "/etc/os-release" not in files and "VERSION = 11" in files.get("/etc/SuSE-release", "")
+    for p in ("/proc/cmdline", "/etc/sysconfig/kernel") + (("/etc/inittab",) if sle11_host else ()):
         o.conf("boot.txt", p, files)
 
     # modules.txt
@@ -336,13 +390,34 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
     for p in _glob(files, "/etc/default/*"):
         o.conf("env.txt", p, files)
 
+    # udev.txt (udev_info): /etc/udev/udev.conf, then every file of the rules directories the host has
+    o.conf("udev.txt", "/etc/udev/udev.conf", files)
+    for d in ("/lib/udev/rules.d", "/usr/lib/udev/rules.d", "/etc/udev/rules.d"):
+        for p in sorted(p for p in files if p.startswith(d + "/")):
+            o.conf("udev.txt", p, files)
+
+    # tuned.txt (tuned_info, 3.1): tuned-adm active, every file under /etc/tuned, the *.conf of /usr/lib/tuned
+    if era == "current" and any(p.startswith(("/etc/tuned/", "/usr/lib/tuned/")) for p in files):
+        active = files.get("/etc/tuned/active_profile", "").strip()
+        cmd("tuned.txt", "tuned-adm active", "Current active profile: %s\n" % active if active
+            else "No current active profile.\n")
+        for p in _glob(files, "/etc/tuned/*") + sorted(p for p in files if p.startswith("/usr/lib/tuned/")
+                                                       and p.endswith(".conf")):
+            o.conf("tuned.txt", p, files)
+
+    # chkconfig.txt (chkconfig_info, 2.x and 3.0): the SysV services and their runlevels
+    sysv = collectors.chkconfig_list(files)
+    if era != "current" and sysv is not None:
+        cmd("chkconfig.txt", "chkconfig --list", sysv)
+
     # systemd.txt (supportconfig 3.x): the unit files and their states
     units = unit_files(files)
     if era != "sle11" and units:
         cmd("systemd.txt", "systemctl --no-pager list-unit-files", units)
 
     # memory.txt
-    cmd("memory.txt", "free -k", "              total        used        free\n")
+    if free is not None:
+        cmd("memory.txt", "free -k", free)
     for p in ("/proc/meminfo", "/proc/vmstat"):
         if p in files or p == "/proc/meminfo":
             o.conf("memory.txt", p, files)
@@ -351,6 +426,15 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
         cmd("memory.txt", "sysctl -a 2>/dev/null | grep ^vm", vm)
     for p in sorted(p for p in files if p.startswith("/sys/kernel/mm/transparent_hugepage/")):
         o.conf("memory.txt", p, files)
+    numa = collectors.numactl_hardware(files)   # where numactl is installed (rpm -q numactl)
+    if numa is not None:
+        cmd("memory.txt", "numactl --hardware", numa)
+
+    # rpm.txt: the package list
+    rpms = collectors.rpm_txt(files)
+    if rpms is not None:
+        cmd("rpm.txt", 'rpm -qa --queryformat "%-35{NAME} %-35{DISTRIBUTION} %{VERSION}-%{RELEASE}\\n" '
+            '| sort -k 1,2 -t " " -i', rpms)
 
     # fs-diskio.txt
     for p in ("/proc/partitions", "/etc/fstab"):
@@ -366,15 +450,20 @@ def supportconfig_files(snapshot, era="current", host="kvmhost", states=None, fa
                  for d in devs if "/sys/block/%s/queue/scheduler" % d in files]
         cmd("fs-diskio.txt", "grep '' /sys/block/*/queue/scheduler", "\n".join(lines) + "\n" if lines else "")
 
-    # proc.txt
-    if era != "sle11":
-        for p in ("/proc/mounts", "/proc/zoneinfo"):
-            if p in files:
-                o.conf("proc.txt", p, files)
-        kernel1 = sorted((p for p in files if re.match(r"^/proc/sys/kernel/[^/]+$", p)), key=str.lower)
-        allsys = sorted((p for p in files if p.startswith("/proc/sys/")), key=str.lower)
-        for p in kernel1 + allsys:
+    # proc.txt; before 3.1.11-28 (January 2022) first every file directly under /proc
+    # (`find /proc/ -maxdepth 1 -type f`, a few such as kcore filtered out), /proc/version among them
+    if era != "current":
+        top = dict(files)
+        top.setdefault("/proc/version", "Linux version 5.14.21 (geeko@buildhost) #1 SMP\n")
+        for p in sorted((p for p in top if re.match(r"^/proc/[^/]+$", p)), key=str.lower):
+            o.conf("proc.txt", p, top)
+    for p in ("/proc/mounts", "/proc/zoneinfo"):
+        if p in files:
             o.conf("proc.txt", p, files)
+    kernel1 = sorted((p for p in files if re.match(r"^/proc/sys/kernel/[^/]+$", p)), key=str.lower)
+    allsys = sorted((p for p in files if p.startswith("/proc/sys/")), key=str.lower)
+    for p in kernel1 + allsys:
+        o.conf("proc.txt", p, files)
 
     # sysconfig.txt
     for p in sorted((p for p in files if re.match(r"^/etc/sysconfig/[^/]+$", p)), key=str.lower):
@@ -407,7 +496,6 @@ def _virt_body(o, name, files, doms, caps, states, plugin, failing, xen=False):
     def cmd(command, output):
         o.cmd(name, command, output, failed=command in failing)
     if xen:
-        conf("/proc/xen/capabilities")
         # supportconfig's xen_info (2.x, 3.0) writes xend-config.sxp where xend runs (SLE 11), else xl.conf
         for p in _glob(files, "/etc/xen/xend-config.sxp") + (_glob(files, "/etc/xen/*.conf") or ["/etc/xen/xl.conf"]):
             conf(p)
@@ -436,11 +524,11 @@ def _plugin(o, name, plugin, files, doms, caps, states, failing, run, xen=False)
 
 
 def write_supportconfig(snapshot, dest, era="current", host="kvmhost", tarball=False, states=None,
-                        failing=(), date="240101", time="0000"):
+                        failing=(), date="240101", time="0000", omit=()):
     """Write a supportconfig of `era` under directory `dest`: the scc_<host>_<date>_<time>/
     directory, or (tarball=True) scc_<host>_<date>_<time>.txz. Returns the path written."""
     base = "scc_%s_%s_%s" % (host, date, time)
-    texts = supportconfig_files(snapshot, era=era, host=host, states=states, failing=failing)
+    texts = supportconfig_files(snapshot, era=era, host=host, states=states, failing=failing, omit=omit)
     if not os.path.isdir(dest):
         os.makedirs(dest)
     if not tarball:
