@@ -129,3 +129,26 @@ def test_every_legitimate_difference_names_an_entry_and_a_source(catalog_data):
     ids = set(e["id"] for e in catalog_data["entries"])
     assert set(e for e, _ in LEGIT) <= ids
     assert set(s for _, s in LEGIT) <= set(("sos3", "sos4") + archives.ERAS)
+
+
+# The bar: on a supportconfig of a KVM host with guests, the verdicts other than skip are
+# at least 95% of what the root tree of the same data gives. supportutils 3.1 (SLE 15, 2022 on:
+# the schedulers, tuned.txt) meets it; 2.x and 3.0 never kept a disk's scheduler nor tuned's
+# profiles, so their share is lower for that reason alone (LEGIT names each such pair).
+BAR = {"current": 0.95, "sle12": 0.93}
+
+
+def _not_skipped(v):
+    return sum(1 for rs in v.values() for s, _ in rs if s != "skip")
+
+
+@pytest.mark.parametrize("snap,era", [("sle12-kvm-untuned", "sle12"), ("sle12-kvm-untuned", "current"),
+                                      ("sle15-kvm-tuned", "current")])   # (3.0 never ran on SLE 15)
+def test_a_kvm_hosts_supportconfig_keeps_the_verdicts_of_its_root_tree(snap, era, tmp_path, catalog_data):
+    from kbcheck.sources.supportconfig import SupportconfigSource
+    root = os.path.join(EXAMPLES, snap)
+    path = archives.write_supportconfig(root, str(tmp_path), era=era, states=RUNNING(root))
+    base = _not_skipped(plain(root, catalog_data))
+    got = _not_skipped(verdicts(SupportconfigSource(path), catalog_data))
+    assert base > 100 and got >= BAR[era] * base, "%s, supportconfig (%s): %d of %d verdicts (%.1f%%)" % (
+        snap, era, got, base, 100.0 * got / base)
