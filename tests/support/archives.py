@@ -509,8 +509,6 @@ def _virt_body(o, name, files, doms, caps, states, plugin, failing, xen=False):
         cmd("virsh dumpxml %s" % dname, xml)
     for p in _glob(files, "/etc/libvirt/qemu/*.xml") + _glob(files, "/etc/libvirt/libxl/*.xml"):
         conf(p)
-    for p in sorted(p for p in files if p.startswith("/sys/kernel/mm/ksm/")):
-        conf(p)
 
 
 def _plugin(o, name, plugin, files, doms, caps, states, failing, run, xen=False):

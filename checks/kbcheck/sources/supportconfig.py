@@ -25,10 +25,12 @@ from kbcheck.parsers import virsh
 from kbcheck.sources.base import Source, first_guests, guests
 from kbcheck.sources.extract import DEADLINE, MAX_TOTAL, remove_tree, safe_extract
 from kbcheck.sources.find import did_you_mean
-from kbcheck.sources.supportconfig_archive import candidates, find_top, is_supportconfig, read_sections
+from kbcheck.sources.supportconfig_archive import candidates, find_top, has_marker, is_supportconfig, read_sections
 from kbcheck.sources.supportconfig_locations import (CMD, COMMANDS, CONF, DUMPXML, LISTED, LOCATIONS, SYSTEM,
                                                      VIRSH_CAPS, VIRSH_LIST, VIRT, from_command, ls_names, rule,
                                                      scheduler_listing)
+
+MAX_LISTED = 20   # supportconfigs a folder holds, named in the usage error at most
 
 # -- the registry's protocol (kbcheck.sources) --------------------------------------------------
 recognise = is_supportconfig
@@ -47,6 +49,12 @@ def open_input(path, timeout=None):
         if not hint and root.recognise(path):
             hint = "; a root tree or sosreport is read with --root %s" % path
         raise UsageError("--supportconfig %s: not a supportconfig (no basic-environment.txt)%s" % (path, hint))
+    if os.path.isdir(path) and not has_marker(path):
+        found = candidates(path)
+        if len(found) > 1:   # which one was meant is the user's to say, never the first by name
+            shown = [os.path.basename(p) for p in found[:MAX_LISTED]]
+            raise UsageError("--supportconfig %s holds %d supportconfigs: name one of them (%s%s)" % (
+                path, len(found), ", ".join(shown), ", ..." if len(found) > MAX_LISTED else ""))
     seconds = DEADLINE if timeout is None else (12 * float(timeout) if timeout else None)
     return SupportconfigSource(path, seconds=seconds)
 
@@ -72,6 +80,7 @@ class SupportconfigSource(Source):
         if os.path.isdir(self.path):
             top = find_top(self.path)
             self.dir = top or self.path
+            self.label = self.dir   # the scc_* folder just below the one named, when that holds it
         elif os.path.isfile(self.path):
             from kbcheck.interrupts import held
             with held():  # the folder is remembered as soon as it exists
@@ -180,8 +189,8 @@ class SupportconfigSource(Source):
         if covered:
             return None
         files = sorted(set(l[0] for l in locs))
-        raise NotCollected(path, "this supportconfig did not collect it (looked in %s)" % ", ".join(files) if files
-                           else "no supportconfig collects it")
+        raise NotCollected(path, "not in this copy: this supportconfig did not collect it (looked in %s)"
+                           % ", ".join(files) if files else "not in this copy: no supportconfig collects it")
 
     def _conf_value(self, path, fname, s):
         if s.state == scp.ABSENT:
