@@ -193,3 +193,5 @@ def test_host_cpu_model_from_cpuinfo_without_capabilities(tmp_path, catalog_data
     h = _sos(snap, tmp_path, "4")
     got = _run(h, catalog_data, "guest-cpu-migration")
     assert got and not any("host CPU model is unknown" in r[3] for r in got), got
+    model = next(ln.split(":", 1)[1].strip() for ln in snap["/proc/cpuinfo"].splitlines() if ln.startswith("model name"))
+    assert any(model in r[3] for r in got), (model, got)
