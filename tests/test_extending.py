@@ -134,7 +134,8 @@ def test_the_page_has_a_recipe_for_each_part_in_numbered_steps():
     for title in got:
         body = text.split("### " + title, 1)[1].split("\n### ", 1)[0]
         assert re.search(r"^1\. ", body, re.M) and re.search(r"^2\. ", body, re.M), title
-    assert "<!-- specs: to be completed" in text  # the lead completes it once issue 15 lands
+    assert "<!-- specs: to be completed" not in text and "**Named inputs (specs).**" in text
+    assert "checks/kbcheck/specs/" in text and "F(path, sos=..., scc=[...])" in text
 
 
 def test_add_an_output_format(tmp_path):
@@ -189,6 +190,18 @@ def test_add_a_fact(tmp_path):
            "  - {name: a guest, host: {role: kvm_guest}, expect: skip}\n")
     r = run(project, "PYTHONPATH=checks:generator python3 -m kbgen test --id taint-recipe")
     assert r.returncode == 0 and "4 passed, 0 failed" in r.stdout, r.stdout
+    said = python(project, "import json; from kbgen import model; from kbcheck.catalog import Entry\n"
+                           "from kbcheck.facts import Host; from kbcheck.runner import run_entry\n"
+                           "from kbcheck.sources.root import RootSource\n"
+                           "e = model.load().by_id['taint-recipe']\n"
+                           "from kbgen.compiler import compile_catalog\n"
+                           "d = [x for x in compile_catalog(model.load())['entries'] if x['id'] == 'taint-recipe'][0]\n"
+                           "(r,) = run_entry(Entry(d), Host(RootSource(%r)))\n"
+                           "print(json.dumps([e['inputs'], r.evidence]))" % EXAMPLE)
+    inputs, evidence = json.loads(said)
+    assert inputs == ["sysctl"], inputs   # the fact's named input, worked out from the probe
+    assert evidence and set(d["input"] for d in evidence) == {"sysctl"}, evidence
+    assert evidence[0]["from"] == "/proc/sys/kernel/tainted", evidence   # (the example has none: a skip)
     r = run(project, "python3 -m pytest -q -p no:cacheprovider tests/test_parsers_property.py -k taint", timeout=900)
     assert r.returncode == 0 and " passed" in r.stdout, r.stdout
 
