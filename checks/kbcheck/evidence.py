@@ -23,10 +23,16 @@ class Trail(object):
     those results when they are several (a read that names another one's subject is not this
     one's evidence: sdb's scheduler is no evidence for sda)."""
 
-    __slots__ = ("host", "items", "subjects")
+    __slots__ = ("host", "items", "subjects", "_names")
 
     def __init__(self, host, items, subjects=None):
         self.host, self.items, self.subjects = host, items, subjects
+        self._names = None   # the last path component of each subject, made once for all its results
+
+    def names(self):
+        if self._names is None:
+            self._names = frozenset(_last(s) for s in self.subjects)
+        return self._names
 
 
 def attach(results, host, items):
@@ -50,7 +56,7 @@ def describe(result):
     cache = host.__dict__.setdefault("_evidence_words", {})
     others = ()
     if t.subjects and result.subject:
-        others = [_last(s) for s in t.subjects if s != result.subject]
+        others = t.names()   # (a thousand subjects: each result's test stays one set lookup per part)
         mine = _last(result.subject)
     out, seen = [], set()
     for item in t.items:
@@ -75,7 +81,7 @@ def _last(subject):
 
 def _names_other(key, mine, others):
     parts = key.rstrip("/").split("/")
-    return mine not in parts and any(o in parts for o in others)
+    return mine not in parts and any(p in others for p in parts)
 
 
 def _expand(host, item, cache, depth):

@@ -100,8 +100,8 @@ def _use_bytecode():
 
 
 _use_bytecode()
-from kbcheck.cli import main  # noqa: E402
-sys.exit(main())
+from kbcheck.cli import exit_with, main  # noqa: E402
+exit_with(main())
 '''
 
 # Runs on each target Python (3.6+): compiles what the request file lists, writes marshal data

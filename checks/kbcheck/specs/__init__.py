@@ -68,8 +68,12 @@ def of_path(path):
     except KeyError:
         pass
     got = None
-    for pattern, name, _ in _rules_cache():
-        if fnmatch.fnmatchcase(path, pattern) or (pattern.endswith("/*") and path == pattern[:-2]):
+    for pattern, name, head in _rules_cache():
+        if head is not None:   # "DIR/*": a plain prefix (fnmatch's * matches "/" too), without a regex
+            if path.startswith(head) or path == head[:-1]:
+                got = name
+                break
+        elif fnmatch.fnmatchcase(path, pattern) or (pattern.endswith("/*") and path == pattern[:-2]):
             got = name
             break
     if len(_BY_PATH) < 50000:
@@ -82,19 +86,25 @@ _RULES = []
 
 def _rules_cache():
     if not _RULES:
-        _RULES.extend(file_rules())
+        for pattern, name, _ in file_rules():
+            plain = pattern.endswith("/*") and not any(c in pattern[:-1] for c in "*?[")
+            _RULES.append((pattern, name, pattern[:-1] if plain else None))
     return _RULES
+
+
+_BY_COMMAND = {}
 
 
 def of_command(name):
     """The name of the spec a command's output belongs to, None when the table names none."""
     from kbcheck.parsers.supportconfig_sections import command_key
-    key = command_key(name)
-    for s in table().values():
-        for loc in s.locations:
-            if loc.kind == "command" and command_key(loc.command) == key:
-                return s.name
-    return None
+    if not _BY_COMMAND:
+        for s in table().values():
+            for loc in s.locations:
+                if loc.kind == "command":
+                    _BY_COMMAND.setdefault(command_key(loc.command), s.name)
+        _BY_COMMAND[None] = None   # (built)
+    return _BY_COMMAND.get(command_key(name))
 
 
 def commands(name):

@@ -69,6 +69,10 @@ def code(s):
               "    return SKIP('tuned profile %%s sets %s, but whether tuned.service is enabled is not in this copy'"
               " %% ' '.join(t['profiles']))" % s["key"],
               "boot = host.sysctl_at_boot(%s)" % literal(s["key"]),
+              # an archive without tuned's files cannot say that nothing sets it (kbcheck.facts.tuning)
+              "if boot is None and host.tuned_active is None and str(value) != %s:" % literal(str(s["default"])),
+              "    return SKIP('%s is %%s now and neither sysctl.conf nor sysctl.d sets it; whether a tuned profile "
+              "does is not in this copy (no /etc/tuned)' %% value)" % s["key"],
               "if boot is None:",
               "    after, where = %s, None" % literal(s["default"]),
               "else:",
