@@ -195,3 +195,27 @@ def test_host_cpu_model_from_cpuinfo_without_capabilities(tmp_path, catalog_data
     assert got and not any("host CPU model is unknown" in r[3] for r in got), got
     model = next(ln.split(":", 1)[1].strip() for ln in snap["/proc/cpuinfo"].splitlines() if ln.startswith("model name"))
     assert any(model in r[3] for r in got), (model, got)
+
+
+@pytest.mark.parametrize("sos", ("3", "4"))
+def test_sle15_schedulers_without_the_vendor_udev_rules_are_not_failed(tmp_path, sos, catalog_data):
+    """sos never copies /usr/lib/udev: on SLE 15, whether SUSE's shipped rule gives a disk bfq is not
+    in the copy, so neither entry fails the disk the root tree judges as SUSE's default (info)."""
+    ids = ("host-io-scheduler", "io-scheduler-persistent")
+    want = dict(((r[0], r[1]), r[2]) for r in _run(_root(SLE15), catalog_data, *ids))
+    assert want[("host-io-scheduler", "sda")] == "info"
+    got = _run(_sos(SLE15, tmp_path, sos), catalog_data, *ids)
+    for eid, subject, status, message in got:
+        assert status != "fail", (eid, subject, message)
+    sda = [r for r in got if r[0] == "host-io-scheduler" and r[1] == "sda"]
+    assert sda and sda[0][2] == "skip" and "not in this copy" in sda[0][3], sda
+
+
+@pytest.mark.parametrize("era", ("sle11", "sle12"))
+def test_swappiness_without_tuned_files_is_not_failed(tmp_path, era, catalog_data):
+    """supportutils before 3.1 keeps no tuned profile: a host whose tuned profile sets vm.swappiness
+    is not told that nothing sets it at boot."""
+    (want,) = _run(_root(SLE15), catalog_data, "swappiness-persistent")
+    assert want[2] == "pass" and "tuned profile" in want[3]
+    (got,) = _run(_scc(SLE15, tmp_path, era), catalog_data, "swappiness-persistent")
+    assert got[2] == "skip" and "whether a tuned profile does is not in this copy" in got[3], got
