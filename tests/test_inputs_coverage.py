@@ -40,7 +40,8 @@ def test_kbgen_check_warns_of_an_input_some_source_never_holds(tmp_path):
     out = subprocess.run([sys.executable, "-m", "kbgen", "--kb", kb, "check"], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env, timeout=300)
     assert out.returncode == 0, out.stderr
-    err = out.stderr.decode()
+    err = out.stdout.decode()
+    assert err.startswith("kb: ") and out.stderr == b"", out.stderr
     assert ("kb/memory/ksm-sleep-millisecs.yaml: warning: reads `ksm`, which supportconfig SLE 11, "
             "supportconfig SLE 12, supportconfig SLE 15 never holds") in err, err
     assert "warning(s): inputs some source never holds" in out.stdout.decode()

@@ -38,7 +38,7 @@ BREAKAGES = {
     "wrong type": (lambda t: t.replace("tags: [memory, ksm, kvm, cpu]", "tags: memory"), r":5: tags: 'memory' is not of type 'array'"),
     "unknown recommendation": (lambda t: t.replace("covers: [R4.1.4a]", "covers: [R4.1.4z]"), r":4: covers\[0\]: unknown recommendation ID 'R4.1.4z'"),
     "probe syntax": (lambda t: t.replace('    if run != "1":', '    if run != "1"'), r"ksm-sleep-millisecs.yaml:\d+: check.probe: probe does not compile"),
-    "probe import": (lambda t: t.replace('    ksm = host.ksm', '    import os\n    ksm = host.ksm'), r"check.probe: probes may not import"),
+    "probe import": (lambda t: t.replace('    run = host.value', '    import os\n    run = host.value'), r"check.probe: probes may not import"),
     "id mismatch": (lambda t: t.replace("id: ksm-sleep-millisecs", "id: something-else"), r":1: id: id 'something-else' must equal the file name"),
     "bad status": (lambda t: t.replace("expect: pass", "expect: passed", 1), r"scenarios\[1\].expect"),
     "bad tag": (lambda t: t.replace("tags: [memory, ksm, kvm, cpu]", "tags: [memory, kms]"), r"tags\[1\]"),

@@ -36,14 +36,13 @@ def _load(args):
 def cmd_check(args):
     m = _load(args)
     from kbgen import inputs
-    warned = 0
-    for e in m.entries:
-        for w in inputs.warnings(e):
-            sys.stderr.write("%s: warning: %s\n" % (e["file"], w))
-            warned += 1
+    warned = ["%s: warning: %s" % (e["file"], w) for e in m.entries for w in inputs.warnings(e)]
     print("kb: %d entries, %d recommendations, all valid%s" % (
         len(m.entries), len(m.recommendations),
-        "; %d warning(s): inputs some source never holds (the entry skips there, saying so)" % warned if warned else ""))
+        "; %d warning(s): inputs some source never holds (the entry skips there, saying so)" % len(warned)
+        if warned else ""))
+    for w in warned:   # (not errors: the report of what some sources cannot judge, after the verdict line)
+        print(w)
     return 0
 
 
