@@ -185,6 +185,7 @@ def test_ksm_in_a_supportconfig_is_not_in_this_copy(tmp_path, era, catalog_data)
 def test_guestfs_tools_in_a_copy_without_usr_are_not_in_this_copy(tmp_path, catalog_data):
     got = _run(_scc(UNTUNED, tmp_path, "sle12"), catalog_data, "open-images-safely")
     assert got and not any("no guestfs tools found" in r[3] for r in got), got
+    assert any("not in this copy" in r[3] for r in got), got
 
 
 def test_host_cpu_model_from_cpuinfo_without_capabilities(tmp_path, catalog_data):
@@ -219,3 +220,27 @@ def test_swappiness_without_tuned_files_is_not_failed(tmp_path, era, catalog_dat
     assert want[2] == "pass" and "tuned profile" in want[3]
     (got,) = _run(_scc(SLE15, tmp_path, era), catalog_data, "swappiness-persistent")
     assert got[2] == "skip" and "whether a tuned profile does is not in this copy" in got[3], got
+
+
+NFV = """<domain type='kvm'><name>nfv</name><memory unit='KiB'>4194304</memory><vcpu>4</vcpu>
+<os><type arch='x86_64' machine='pc-q35-6.2'>hvm</type></os><devices>
+<disk type='block' device='disk'><driver name='qemu' type='raw' cache='none' io='native'/>
+<source dev='/dev/vg0/nfv'/><target dev='vda' bus='virtio'/></disk>
+<interface type='hostdev' managed='yes'><source><address type='pci' domain='0x0000' bus='0x05' slot='0x10' function='0x0'/></source></interface>
+<interface type='hostdev' managed='yes'><source><address type='pci' domain='0x0000' bus='0x05' slot='0x10' function='0x2'/></source></interface>
+<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x81' slot='0x00' function='0x0'/></source></hostdev>
+</devices></domain>
+"""
+
+
+def test_one_count_of_a_guests_assigned_devices(tmp_path, catalog_data):
+    """guest-io-devices and pci-passthrough-limit count the same devices: hostdev interfaces too."""
+    import shutil
+    root = str(tmp_path / "root")
+    shutil.copytree(UNTUNED, root, symlinks=True)
+    with open(os.path.join(root, "etc", "libvirt", "qemu", "nfv.xml"), "w") as f:
+        f.write(NFV)
+    got = dict((r[0], r) for r in _run(_root(root), catalog_data, "guest-io-devices", "pci-passthrough-limit")
+               if r[1] == "nfv")
+    assert "3 assigned PCI devices" in got["guest-io-devices"][3], got
+    assert got["pci-passthrough-limit"][3].startswith("3 assigned PCI devices"), got
