@@ -60,13 +60,17 @@ def describe(result):
         mine = _last(result.subject)
     out, seen = [], set()
     for item in t.items:
-        for d, key in _expand(host, item, cache, 0):
-            said = (d["input"], d["value"])
-            if id(d) in seen or said in seen:
+        kind = item[0]   # (the words of a read, a fact or a guest come from the run's cache: no call)
+        got = cache.get(kind if kind.__class__ is str else (FACT, item[1]) if kind == FACT
+                        else (DOMAIN, id(item[1])) if kind == DOMAIN else None)
+        if got is None:
+            got = _expand(host, item, cache, 0)
+        for d, key in got:
+            said = (d["input"], d["value"])   # (the same item, or another one saying the same)
+            if said in seen:
                 continue
             if others and key is not None and _names_other(key, mine, others):
                 continue
-            seen.add(id(d))
             seen.add(said)
             out.append(d)
     if len(out) > MAX_ITEMS:

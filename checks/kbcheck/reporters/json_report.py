@@ -58,7 +58,9 @@ def _render(report):
     words = {}  # id(evidence item) -> (item, its JSON): an input shared by many results is encoded once
 
     def evidence(r):
-        items = r.evidence
+        items = r._evidence   # (formatted already, or now: Result.evidence)
+        if items is None:
+            items = r.evidence
         if not items:
             return "[]"
         parts = []
