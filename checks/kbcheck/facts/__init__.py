@@ -55,7 +55,7 @@ METHOD_INPUTS = {
     "first_command": None, "sysctl": ("sysctl",), "sysctl_int": ("sysctl",), "sysctl_persistent": ("sysctl_conf",),
     "sysctl_at_boot": ("sysctl_conf", "tuned"), "udev_scheduler": ("udev_rules", "block_queues"),
     "hugepage_pool": ("hugepages",), "image_header": ("disk_images",), "declared": ("declarations",),
-    "declared_list": ("declarations",), "domains": ("domains",), "domain_errors": ("domains",),
+    "declared_guests": ("declarations",), "domains": ("domains",), "domain_errors": ("domains",),
     "guests": ("domains",), "guest_count": ("domains",), "numa_node_count": ("numa_nodes",),
     "default_hugepage_kib": ("meminfo",), "product": ("os_release",), "era": ("os_release",),
     "roles": ("hypervisor",), "assume": ("declarations",),
