@@ -6,15 +6,22 @@ and every probe from source. The bundle therefore also carries bytecode for each
 build time (this interpreter and ~/.pyenv/versions/3.*/bin/python3), compiled by that Python in a
 subprocess and stored by its importlib.util.MAGIC_NUMBER:
 
-    kbcheck/_pyc/<magic hex>/<module name>.bin   marshal data of one module's code object
+    kbcheck/_pyc/<magic hex>/modules.bin         marshal data {module name: (archive name, is a
+                                                 package, marshal data of its code object)} of
+                                                 every module but the entry point
+    kbcheck/_pyc/<magic hex>/kbcheck.cli.bin     marshal data of the entry point's code object
     kbcheck/_pyc/<magic hex>/probes.bin          {entry id: (code hash, file, code line, code)}
 
 and the catalog as marshal data too (kbcheck/_catalog.bin, any Python 3 reads it) beside the
-published kbcheck/_catalog.json.
+published kbcheck/_catalog.json. These are stored, not compressed: a run reads its own Python's
+share once, and inflating it cost more than reading it (a few ms of every start). One pack per
+Python rather than one member per module keeps the archive's directory short: zipimport reads
+all of it at every start (~5 ms for the 680 members it once had).
 
-__main__.py puts a small finder in front of sys.meta_path when the running Python's magic number
-is one of them (and -O is off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other
-Python imports the .py sources through zipimport and compiles the probes, as before: same output.
+__main__.py (compiled at every start, twice by runpy: it stays small) puts a small finder in front
+of sys.meta_path when the bundle carries a pack for the running Python's magic number (and -O is
+off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other Python imports the .py
+sources through zipimport and compiles the probes, as before: same output.
 """
 import glob
 import marshal
@@ -36,34 +43,35 @@ def _package_dir():
 PKG = _package_dir()
 FIXED = (2020, 1, 1, 0, 0, 0)  # reproducible archives
 
-# The bundle's entry point (compiled at every start: keep it small). MAGICS and MODULES are
-# filled in at build time.
+# The bundle's entry point (compiled at every start, twice: keep it small). Which modules there are
+# and their bytecode come from the pack (see the module's docstring).
 MAIN = '''# kbcheck bundled runner
 import sys
 if sys.version_info < (3, 6):
-    sys.stderr.write("kbcheck needs Python 3.6 or newer; this is Python %%d.%%d\\n" %% tuple(sys.version_info[:2]))
+    sys.stderr.write("kbcheck needs Python 3.6 or newer; this is Python %d.%d\\n" % tuple(sys.version_info[:2]))
     sys.exit(2)
-
-MAGICS = %(magics)r
-MODULES = %(modules)r
 
 
 def _use_bytecode():
     """Import kbcheck's modules from the bytecode this bundle carries for this Python, if any."""
     from importlib.util import MAGIC_NUMBER
-    tag = MAGIC_NUMBER.hex()
     zi = globals().get("__loader__")
-    if tag not in MAGICS or sys.flags.optimize or not hasattr(zi, "archive"):
+    if sys.flags.optimize or not hasattr(zi, "archive"):
         return
+    prefix = "kbcheck/_pyc/" + MAGIC_NUMBER.hex() + "/"
+    try:
+        pack = zi.get_data(prefix + "modules.bin")
+    except OSError:
+        return  # no bytecode for this Python: zipimport reads the sources
     import _imp
     import marshal
     from importlib.machinery import ModuleSpec
     archive = zi.archive
-    prefix = "kbcheck/_pyc/" + tag + "/"
+    mods = marshal.loads(pack)  # {name: (archive name, is a package, marshal data or None)}
 
     class Loader(object):
         def find_spec(self, name, path=None, target=None):
-            mod = MODULES.get(name)
+            mod = mods.get(name)
             if mod is None:
                 return None
             spec = ModuleSpec(name, self, origin=archive + "/" + mod[0], is_package=mod[1])
@@ -79,22 +87,23 @@ def _use_bytecode():
             exec(self.get_code(module.__name__), module.__dict__)
 
         def get_code(self, name):
-            code = marshal.loads(zi.get_data(prefix + name + ".bin"))
-            _imp._fix_co_filename(code, archive + "/" + MODULES[name][0])
+            data = mods[name][2]
+            code = marshal.loads(data if data is not None else zi.get_data(prefix + name + ".bin"))
+            _imp._fix_co_filename(code, archive + "/" + mods[name][0])
             return code
 
         def get_source(self, name):  # for tracebacks (linecache) and inspect
             from importlib.util import decode_source
-            return decode_source(zi.get_data(MODULES[name][0]))
+            return decode_source(zi.get_data(mods[name][0]))
 
         def get_data(self, path):
             return zi.get_data(path)
 
         def is_package(self, name):
-            return MODULES[name][1]
+            return mods[name][1]
 
         def get_filename(self, name):
-            return archive + "/" + MODULES[name][0]
+            return archive + "/" + mods[name][0]
 
     sys.meta_path.insert(0, Loader())
 
@@ -103,6 +112,7 @@ _use_bytecode()
 from kbcheck.cli import exit_with, main  # noqa: E402
 exit_with(main())
 '''
+ENTRY = "kbcheck.cli"  # its bytecode is a member of its own, read on the way in (see above)
 
 # Runs on each target Python (3.6+): compiles what the request file lists, writes marshal data
 # that any Python 3 can read (a dict of bytes).
@@ -225,24 +235,26 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
         probes.append((e.id, (e.code_hash, filename, e.code_line), src, filename))
     exes = pythons() if precompile_for is None else list(precompile_for)
     compiled = precompile(modules, probes, exes) if exes else {}
-    main = MAIN % {"magics": tuple(sorted(compiled)),
-                   "modules": dict((module_name(name)[0], (name, module_name(name)[1])) for name, _ in files)}
     tmp = path + ".tmp"
     with open(tmp, "wb") as raw:
         raw.write(b"#!/usr/bin/env python3\n")
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-            def put(name, data):
-                z.writestr(zipfile.ZipInfo(name, FIXED), data, zipfile.ZIP_DEFLATED)
-            put("__main__.py", main)
+            def put(name, data, how=zipfile.ZIP_DEFLATED):
+                z.writestr(zipfile.ZipInfo(name, FIXED), data, how)
+            put("__main__.py", MAIN)
             for name, source in files:
                 put(name, source)
             put("kbcheck/_catalog.json", dumps(catalog))
-            put("kbcheck/_catalog.bin", marshal.dumps(catalog, 4))  # the same, faster to load
+            put("kbcheck/_catalog.bin", marshal.dumps(catalog, 4), zipfile.ZIP_STORED)  # the same, faster to load
             for tag in sorted(compiled):
-                got = compiled[tag]
-                for mod in sorted(got["modules"]):
-                    put("kbcheck/_pyc/%s/%s.bin" % (tag, mod), got["modules"][mod])
-                put("kbcheck/_pyc/%s/probes.bin" % tag, got["probes"])
+                got = compiled[tag]["modules"]
+                pack = {}
+                for name, _ in files:
+                    mod, is_pkg = module_name(name)
+                    pack[mod] = (name, is_pkg, None if mod == ENTRY else got[mod])
+                put("kbcheck/_pyc/%s/%s.bin" % (tag, ENTRY), got[ENTRY], zipfile.ZIP_STORED)
+                put("kbcheck/_pyc/%s/modules.bin" % tag, marshal.dumps(pack, 2), zipfile.ZIP_STORED)
+                put("kbcheck/_pyc/%s/probes.bin" % tag, compiled[tag]["probes"], zipfile.ZIP_STORED)
     os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.replace(tmp, path)
     return path
