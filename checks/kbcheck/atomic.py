@@ -11,7 +11,6 @@ backslash escape, the same for every format (text, JSON, JUnit, Prometheus, HTML
 """
 import os
 import sys
-import tempfile
 
 from kbcheck.errors import UsageError
 from kbcheck.interrupts import held
@@ -34,6 +33,7 @@ def _umask():
 def write(path, text):
     """Write `text` to `path` through a temporary file beside it and a rename; UsageError (exit
     2, one line) when that fails. The temporary file never outlives this call."""
+    import tempfile  # (here: it imports shutil, random, bz2, lzma..., ~3 ms a run that writes to stdout never needs)
     data = encode(text)
     d = os.path.dirname(os.path.abspath(path))
     tmp = None

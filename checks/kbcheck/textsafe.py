@@ -16,20 +16,31 @@ lone surrogates, which no encoder accepts). Two steps, one helper each:
                        a line nor reorder what is shown. block=True keeps newlines and tabs (a
                        page of several lines whose every value is already one line).
 """
-import re
-
 MAX_SUBJECT = 256     # a result's subject: a guest, a device, a mount point
 MAX_MESSAGE = 2048    # a result's message
 MAX_NOTICE = 2048     # a notice of the run
 MAX_NAME = 255        # a host name, a product name, a version
 
 # lone surrogates (a byte of a non-UTF-8 name, or garbage)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 # what a terminal must not receive raw
 _INVISIBLE = ("\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
               "\ud800-\udfff\U000e0000-\U000e007f")
-_UNSAFE_LINE = re.compile("[\x00-\x1f" + _INVISIBLE + "]")
-_UNSAFE_BLOCK = re.compile("[\x00-\x08\x0b-\x1f" + _INVISIBLE + "]")
+_UNSAFE_LINE = "[\x00-\x1f" + _INVISIBLE + "]"
+_UNSAFE_BLOCK = "[\x00-\x08\x0b-\x1f" + _INVISIBLE + "]"
+# each compiled on first use only: text that is printable as it is (nearly all of it) never needs
+# them, and compiling the two long classes costs ~3 ms of every start
+_compiled = {}
+
+
+def _pattern(chars):
+    got = _compiled.get(chars)
+    if got is None:
+        import re
+        got = _compiled[chars] = re.compile(chars)
+    return got
+
+
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -59,9 +70,9 @@ def clean(text, limit=MAX_MESSAGE):
     """`text` as kbcheck keeps it: clipped to `limit` characters, lone surrogates escaped."""
     if len(text) > limit:
         text = clip(text, limit)
-    if text.isprintable() or not _SURROGATE.search(text):  # (the common case costs one C call)
+    if text.isprintable() or not _pattern(_SURROGATE).search(text):  # (the common case costs one C call)
         return text
-    return _SURROGATE.sub(_escape, text)
+    return _pattern(_SURROGATE).sub(_escape, text)
 
 
 def visible(text, block=False):
@@ -69,7 +80,7 @@ def visible(text, block=False):
     text = "%s" % (text,)
     if text.isprintable():
         return text
-    return (_UNSAFE_BLOCK if block else _UNSAFE_LINE).sub(_escape, text)
+    return _pattern(_UNSAFE_BLOCK if block else _UNSAFE_LINE).sub(_escape, text)
 
 
 def name(raw):

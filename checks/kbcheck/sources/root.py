@@ -17,13 +17,15 @@ from kbcheck.sources.confined import FOLDER, Escape, NotRegular, Tree, parts_of
 MAX_BYTES = 8 * 1024 * 1024
 
 
-def _read_capped(f, cap):
-    """At most `cap` bytes of an open file, in 64 KiB reads: some kernels allocate a buffer of the
-    size asked for on /proc/sys reads and fail a single huge read with ENOMEM."""
+def _read_capped(fd, cap):
+    """At most `cap` bytes of an open file descriptor, in 64 KiB reads: some kernels allocate a
+    buffer of the size asked for on /proc/sys reads and fail a single huge read with ENOMEM.
+    (os.read on the descriptor itself: a file object would cost an fstat, an isatty ioctl and
+    an lseek per file for buffering a read of one go does not need.)"""
     chunks = []
     n = 0
     while n < cap:
-        b = f.read(min(65536, cap - n))
+        b = os.read(fd, min(65536, cap - n))
         if not b:
             break
         chunks.append(b)
@@ -94,8 +96,7 @@ class RootSource(Source):
         if fd is None:
             return None
         try:
-            with os.fdopen(fd, "rb") as f:
-                return _read_capped(f, limit)
+            return _read_capped(fd, limit)
         except OSError as e:
             if e.errno == errno.EACCES:
                 raise NeedsRoot(path, "needs root")
@@ -103,6 +104,8 @@ class RootSource(Source):
                 return None
             # /sys files may refuse reads (EINVAL, EIO, ENODEV): treat as unreadable
             raise Unreadable(path, e.strerror or str(e))
+        finally:
+            os.close(fd)
 
     def _open(self, path):
         """A descriptor open for reading of the regular file at host path `path`, None when
