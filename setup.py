@@ -1,5 +1,13 @@
 """Installs kbcheck and kbgen; the build step compiles kb/ into the package's catalog, so an
-installed `kbcheck` carries the knowledge base it was built from."""
+installed `kbcheck` carries the knowledge base it was built from.
+
+As the bundled runner does (kbgen.bundle), the package also carries that catalog as marshal data
+(kbcheck/_catalog.bin, read several times faster than the JSON) and the probes compiled by the
+Python that builds it (kbcheck/_pyc/<magic>/probes.bin): pip byte-compiles the modules, not the
+probes, which every run compiled again. Another Python (a wheel built once, installed elsewhere)
+ignores probes.bin and compiles them: same results."""
+import importlib.util
+import marshal
 import os
 import sys
 
@@ -18,9 +26,25 @@ class BuildWithCatalog(build_py):
             m = model.load(os.path.join(HERE, "kb"))
         except model.KBError as e:
             raise SystemExit("kb/ is invalid, cannot build the catalog:\n%s" % e)
+        from kbcheck.catalog import PRECOMPILED, Entry, probe_source
+        catalog = compiler.compile_catalog(m)
         target = os.path.join(self.build_lib, "kbcheck", "_catalog.json")
         with open(target, "w") as f:
-            f.write(compiler.dumps(compiler.compile_catalog(m)))
+            f.write(compiler.dumps(catalog))
+        with open(os.path.join(self.build_lib, "kbcheck", "_catalog.bin"), "wb") as f:
+            f.write(marshal.dumps(catalog, 4))
+        probes = {}
+        for e in (Entry(d) for d in catalog["entries"]):
+            src, filename = probe_source(e)
+            try:
+                code = compile(src, filename, "exec", dont_inherit=True, optimize=0)
+            except (SyntaxError, ValueError):
+                continue  # the runner compiles it and reports the error as a result
+            probes[e.id] = (e.code_hash, filename, e.code_line, code)
+        target = os.path.join(self.build_lib, "kbcheck", *(PRECOMPILED % importlib.util.MAGIC_NUMBER.hex()).split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(marshal.dumps(probes))
 
 
 setup(cmdclass={"build_py": BuildWithCatalog})
