@@ -4,7 +4,7 @@ if sys.version_info < (3, 6):  # before anything that Python 2 or an old Python 
     sys.stderr.write("kbcheck needs Python 3.6 or newer; this is Python %d.%d\n" % tuple(sys.version_info[:2]))
     sys.exit(2)
 
-from kbcheck.cli import exit_with, main  # noqa: E402
+from kbcheck.cli import command  # noqa: E402
 
 if __name__ == "__main__":
-    exit_with(main())
+    sys.exit(command())

@@ -109,8 +109,8 @@ def _use_bytecode():
 
 
 _use_bytecode()
-from kbcheck.cli import exit_with, main  # noqa: E402
-exit_with(main())
+from kbcheck.cli import command  # noqa: E402
+sys.exit(command())
 '''
 ENTRY = "kbcheck.cli"  # its bytecode is a member of its own, read on the way in (see above)
 
