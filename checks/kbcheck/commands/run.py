@@ -4,11 +4,15 @@ import sys
 
 from kbcheck import __version__
 from kbcheck import reporters
-from kbcheck.commands.options import Parser, add_common, help_declarations, open_chain
+from kbcheck.commands.arguments import add_common, help_declarations, open_chain, quick
 
 
-def build_parser(declared=None):
-    p = Parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
+def build_parser(declared=None, parser=None):
+    """The argument parser of `kbcheck [options]` (parser: what to fill instead of an argparse
+    parser, the Recorder that kbcheck.commands.arguments.quick reads the options from)."""
+    if parser is None:
+        from kbcheck.commands.options import Parser as parser
+    p = parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
                "against the virtualization best practices of the kbcheck knowledge base.",
                epilog="Exit codes: 0 no failure and no error (waived results do not count); 1 at least one "
                "failure; 3 errors but no failure; 2 bad usage or unusable input; 130 interrupted. Other "
@@ -62,7 +66,8 @@ def judge(args, cat, chosen, source, host):
 
 
 def main(argv):
-    args = build_parser(help_declarations(argv)).parse_args(argv)
+    # a plain command line without argparse (the same namespace); anything else through argparse
+    args = quick(argv, build_parser) or build_parser(help_declarations(argv)).parse_args(argv)
     from kbcheck import catalog as catalog_mod
     cat = catalog_mod.load(args.catalog)
     if args.version:
