@@ -1,8 +1,8 @@
 """Kernel text formats: /proc/meminfo, /proc/cpuinfo, /proc/cmdline, /proc/mounts, /proc/swaps,
 sysfs lists and scheduler lines, and sysctl configuration files."""
-import re
 
 from kbcheck.errors import ParseError
+from kbcheck.lazyre import Lazy
 from kbcheck.parsers.numbers import integer
 from kbcheck.parsers.shellwords import MAX_TEXT, split
 
@@ -171,7 +171,7 @@ def cmdline(text):
     return Cmdline(words)
 
 
-_OCTAL = re.compile(r"\\([0-3][0-7]{2})")
+_OCTAL = Lazy(r"\\([0-3][0-7]{2})")
 
 
 def _unescape_octal(s):

@@ -8,6 +8,7 @@ enough to recognise programs and options, not to rebuild a command line."""
 import re
 
 from kbcheck.errors import ParseError
+from kbcheck.lazyre import Lazy
 
 _LAST = ("CMD", "COMMAND", "ARGS")
 MAX_LINES = 200000
@@ -77,7 +78,7 @@ _GUESTFS_PORT = "org.libguestfs.channel.0"
 # libvirt's per-user instance (qemu:///session) keeps its guests' state under the user's
 # $XDG_CONFIG_HOME/libvirt/qemu and $XDG_RUNTIME_DIR/libvirt/qemu; the system instance under
 # /var/lib/libvirt/qemu and /run/libvirt/qemu.
-_SESSION = re.compile(r"/\.config/libvirt/qemu/|/\.cache/libvirt/qemu/|/run/user/\d+/libvirt/qemu/")
+_SESSION = Lazy(r"/\.config/libvirt/qemu/|/\.cache/libvirt/qemu/|/run/user/\d+/libvirt/qemu/")
 
 
 def qemu(args):

@@ -5,10 +5,11 @@ listed." footer left out, a line that is not `NAME STATE ...` a ParseError; and 
 import re
 
 from kbcheck.errors import ParseError
+from kbcheck.lazyre import Lazy
 
 STATES = ("enabled", "enabled-runtime", "linked", "linked-runtime", "alias", "masked", "masked-runtime",
           "static", "disabled", "indirect", "generated", "transient", "bad")
-_UNIT = re.compile(r"^[A-Za-z0-9:_.@\\-]+\.(service|socket|target|mount|automount|timer|path|slice|scope|swap|device)$")
+_UNIT = Lazy(r"^[A-Za-z0-9:_.@\\-]+\.(service|socket|target|mount|automount|timer|path|slice|scope|swap|device)$")
 MAX_LINES = 100000
 
 

@@ -17,12 +17,13 @@ import fnmatch
 import re
 
 from kbcheck.errors import ParseError
+from kbcheck.lazyre import Lazy
 
 # what dev['sysattr'] gives for an attribute the copy of the host does not hold (then the
 # match is unknown, not false)
 NOT_COLLECTED = object()
 
-_KEY = re.compile(r'\s*([A-Za-z_]+)(?:\{([^}]*)\})?\s*(==|!=|\+=|-=|:=|=)\s*(e?)"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
+_KEY = Lazy(r'\s*([A-Za-z_]+)(?:\{([^}]*)\})?\s*(==|!=|\+=|-=|:=|=)\s*(e?)"((?:[^"\\]|\\.)*)"\s*(?:,|$)')
 MATCH_OPS = ("==", "!=")
 MAX_LINES = 20000
 

@@ -1,11 +1,11 @@
 """`xl info` output (a live Domain-0, or what a supportconfig kept) -> {key: value}.
 
 Lines are `key : value`; xen_commandline and a few others carry spaces in their value."""
-import re
 
 from kbcheck.errors import ParseError
+from kbcheck.lazyre import Lazy
 
-_LINE = re.compile(r"^([a-z_0-9]+)\s*:\s?(.*)$")
+_LINE = Lazy(r"^([a-z_0-9]+)\s*:\s?(.*)$")
 
 
 def xl_info(text):

@@ -14,6 +14,7 @@ import codecs
 import re
 
 from kbcheck.errors import ParseError
+from kbcheck.lazyre import Lazy
 
 try:  # the C parser and tree that xml.etree.ElementTree re-exports as its own, without importing
     # that module's 2000 lines of Python (~2 ms of every start); ET.fromstring is exactly this
@@ -33,7 +34,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
 _NO_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<", "utf-16-be"),
            (b"<\x00", "utf-16-le"))
 _DECLARED = re.compile(br"""\A\s*<\?xml\s[^>]{0,200}?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]{0,40})["']""")
-_REFUSED = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.I)
+_REFUSED = Lazy(r"<!(?:DOCTYPE|ENTITY)", re.I)  # (needed only where "<!" is)
 
 
 def decode(data):
