@@ -98,6 +98,8 @@ def main(argv):
         options = reporters.Options(verbose=args.verbose, show_fix=args.show_fix,
                                     terminal=None if args.output else sys.stdout)
         write(reporters.render(args.format, report, options), args.output)
+        from kbcheck import lifetime
+        lifetime.keep(cat, host, report)  # for the process's exit to drop at once (kbcheck.lifetime)
         return report.exit_code()
     finally:
         source.close()
