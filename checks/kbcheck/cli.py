@@ -79,6 +79,7 @@ def command():
     gc.disable()
     lifetime.start()
     rc = main()
-    if hasattr(gc, "freeze"):
-        gc.freeze()  # (the exit's own collections, where it is the interpreter's)
+    freeze = getattr(gc, "freeze", None)  # Python 3.7+
+    if freeze is not None:
+        freeze()  # (spares the exit's own collections, where the exit is the interpreter's)
     return lifetime.end(rc)

@@ -183,7 +183,7 @@ def quick(argv, build):
     for dest in required:
         if dest not in given:
             return None
-    for dest, (action, typ, _) in kinds.items():  # argparse passes a default given as text through the type
+    for dest, (_, typ, _) in kinds.items():  # argparse passes a default given as text through the type
         if dest not in given and typ is not None and isinstance(values[dest], str):
             try:
                 values[dest] = typ(values[dest])
