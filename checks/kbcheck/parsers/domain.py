@@ -105,6 +105,10 @@ class Domain(object):
         self.state = state
         r = root
         self.type = r.get("type")  # kvm, qemu, xen, lxc, test, ...
+        # 'kvm' for kvm/qemu, 'xen' for xen, 'lxc' for lxc, else the type (a plain attribute: every
+        # guest-scope probe asks for it first, tens of thousands of times on a big host)
+        t = (self.type or "").lower()
+        self.hypervisor = "kvm" if t in ("kvm", "qemu", "kqemu") else t
         self.name = (r.findtext("name") or "").strip() or "(unnamed)"
         self.uuid = (r.findtext("uuid") or "").strip() or None
         mem = r.find("memory")
@@ -281,15 +285,6 @@ class Domain(object):
                     pass
 
     # -- convenience -------------------------------------------------------------------
-    @property
-    def hypervisor(self):
-        """'kvm' for kvm/qemu, 'xen' for xen, 'lxc' for lxc, else the type (computed once)."""
-        h = self.__dict__.get("_hypervisor")
-        if h is None:
-            t = (self.type or "").lower()
-            h = self.__dict__["_hypervisor"] = "kvm" if t in ("kvm", "qemu", "kqemu") else t
-        return h
-
     @property
     def is_xen_pv(self):
         return self.hypervisor == "xen" and self.os_type in ("linux", "xen")
