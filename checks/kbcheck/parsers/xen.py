@@ -1,6 +1,7 @@
 """`xl info` output (a live Domain-0, or what a supportconfig kept) -> {key: value}.
 
 Lines are `key : value`; xen_commandline and a few others carry spaces in their value."""
+import re
 
 from kbcheck.errors import ParseError
 from kbcheck.lazyre import Lazy
