@@ -68,11 +68,13 @@ def of_path(path):
     except KeyError:
         pass
     got = None
-    for pattern, name, head in _rules_cache():
+    for pattern, name, head, literal in _rules_cache():
         if head is not None:   # "DIR/*": a plain prefix (fnmatch's * matches "/" too), without a regex
             if path.startswith(head) or path == head[:-1]:
                 got = name
                 break
+        elif not path.startswith(literal):
+            continue  # (no match can start otherwise: fnmatch is not asked, nor compiles the pattern)
         elif fnmatch.fnmatchcase(path, pattern) or (pattern.endswith("/*") and path == pattern[:-2]):
             got = name
             break
@@ -88,7 +90,9 @@ def _rules_cache():
     if not _RULES:
         for pattern, name, _ in file_rules():
             plain = pattern.endswith("/*") and not any(c in pattern[:-1] for c in "*?[")
-            _RULES.append((pattern, name, pattern[:-1] if plain else None))
+            # the literal head, up to the first wildcard: every path the pattern matches starts so
+            cut = min([i for i, c in enumerate(pattern) if c in "*?["] or [len(pattern)])
+            _RULES.append((pattern, name, pattern[:-1] if plain else None, pattern[:cut]))
     return _RULES
 
 
