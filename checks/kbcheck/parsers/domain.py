@@ -7,7 +7,7 @@ only unparseable XML raises ParseError. `dom.root` keeps the ElementTree for any
 import re
 
 from kbcheck.errors import ParseError
-from kbcheck.parsers import xmlsafe
+from kbcheck.parsers import elementpath, xmlsafe
 from kbcheck.parsers.kernel import cpulist, parse_size
 from kbcheck.parsers.numbers import integer
 
@@ -322,34 +322,13 @@ class Domain(object):
         return (self.memory_kib or 0) / 1048576.0
 
     def find(self, path):
-        found = self.findall(path) if _plain(path) else None
-        if found is None:
-            return self.root.find(path)
-        return found[0] if found else None
+        return elementpath.find(self.root, path)
 
     def findall(self, path):
-        if not _plain(path):
-            return self.root.findall(path)
-        # "devices/disk": child steps by plain tag name, each by the C findall (ElementPath, which
-        # root.findall hands a path with a "/" to, takes ~3 us a call in Python); the same
-        # elements in the same order
-        found = [self.root]
-        for tag in path.split("/"):
-            found = [c for el in found for c in el.findall(tag)]
-        return found
+        return elementpath.findall(self.root, path)
 
     def __repr__(self):
         return "Domain(%r, type=%r)" % (self.name, self.type)
-
-
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/")
-
-
-def _plain(path):
-    """A path of several child steps by tag name only ("devices/disk"): no wildcard, predicate,
-    "." or "//", no namespace (one step, "devices", the C find and findall take themselves)."""
-    return "/" in path and not path.startswith("/") and not path.endswith("/") and "//" not in path \
-        and _PLAIN.issuperset(path)
 
 
 def parse(text, origin=None, state=None):
