@@ -39,23 +39,25 @@ class DetectionFacts(object):
             return set(r.strip() for r in self.assume["role"].split(",") if r.strip())
         return set(self.detection["roles"])
 
-    def declared(self, name):
-        """A user declaration (--assume name=yes/no): True, False or None when not declared."""
+    def _declaration(self, name):
+        """The value of --assume name=..., or None; recorded as the evidence of the probe call that asks."""
         v = self.assume.get(name)
         t = self._trail
         if t is not None:
             t.append((ASSUME, name, v))
+        return v
+
+    def declared(self, name):
+        """A user declaration (--assume name=yes/no): True, False or None when not declared."""
+        v = self._declaration(name)
         if v is None:
             return None
         return str(v).lower() in ("1", "yes", "true", "on", "y")
 
     def declared_guests(self, name):
         """A user declaration of guests (--assume name=GUEST[,GUEST...]): the names, or None when
-        not declared (recorded as the evidence of the probe call that asks)."""
-        v = self.assume.get(name)
-        t = self._trail
-        if t is not None:
-            t.append((ASSUME, name, v))
+        not declared."""
+        v = self._declaration(name)
         if v is None:
             return None
         return [n.strip() for n in str(v).split(",") if n.strip()]
