@@ -86,8 +86,8 @@ def test_list_not_applicable_with_assumed_role(kb):
 def test_exit_codes(kb):
     rc, _, _ = kb("--root", EXAMPLE, "--id", "ksm-sleep-millisecs")
     assert rc == 1
-    rc, _, _ = kb("--root", EXAMPLE, "--id", "ksm-sleep-millisecs", "--assume", "role=xen_dom0")
-    assert rc == 0  # nothing but skips
+    rc, out, _ = kb("--root", EXAMPLE, "--id", "ksm-sleep-millisecs", "--assume", "role=xen_dom0")
+    assert rc == 4 and "nothing judged" in out  # the entry does not apply to a Domain-0: nothing judged
     rc, _, err = kb("--root", "/nonexistent/kbcheck-root")
     assert rc == 2 and "not a directory" in err
     rc, _, err = kb("--format", "yaml")
@@ -127,3 +127,32 @@ def test_explain_shows_every_part(kb):
 def test_explain_unknown_id_suggests(kb):
     rc, out, err = kb("explain", "ksm-sleep")
     assert rc == 2 and "ksm-sleep-millisecs" in err and out == ""
+
+
+def test_selection_none_of_which_applies_here_exits_4_and_says_so(kb):
+    """Xen entries on a KVM host: each entry exists, none applies, so nothing was judged. In cron or CI an
+    exit 0 would read as all clear: the run exits 4 (README, exit codes) and the report says why."""
+    rc, out, err = kb("--root", EXAMPLE, "--id", "xen-*")
+    assert rc == 4 and err == ""
+    assert "nothing judged: none of the" in out and "this host is a KVM host" in out
+    rc, out, _ = kb("--root", EXAMPLE, "--id", "xen-*", "--format", "json")
+    doc = json.loads(out)
+    assert rc == 4 and doc["summary"]["applicable"] == 0 and doc["results"]
+    assert all(r["status"] == "skip" for r in doc["results"])
+    rc, out, _ = kb("--root", EXAMPLE, "--id", "xen-*", "--format", "prometheus")
+    assert rc == 4 and "\nkbcheck_applicable_entries 0\n" in out
+    # one applicable entry among them is a judged run again
+    rc, out, _ = kb("--root", EXAMPLE, "--id", "xen-*", "--id", "ksm-sleep-millisecs")
+    assert rc == 1 and "nothing judged" not in out
+
+
+@pytest.mark.parametrize("argv,hint", [
+    (["--tag", "xen", "--severity", "critical"], "did you mean --severity high"),
+    (["--id", "xen-*", "--tag", "ksm"], "the same without --tag ksm"),
+    (["--tag", "ksm", "--exclude-tag", "ksm"], "the same without --exclude-tag ksm"),
+])
+def test_selection_the_catalog_cannot_meet_is_a_usage_error(kb, argv, hint):
+    rc, out, err = kb("--root", EXAMPLE, *argv)
+    assert rc == 2 and out == ""
+    assert "no entry of the knowledge base matches" in err and hint in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -1,7 +1,7 @@
 """The `kbcheck` command line: the first word picks the command (kbcheck.commands: explain, fix,
 report; anything else is the run itself), the rest are its own arguments. Errors of every command
 are one line and an exit code here. Exit codes: 0 no fail and no error; 1 at least one fail;
-3 errors but no fail; 2 bad usage or an unusable catalog/input; 130 interrupted (Ctrl-C), 143
+3 errors but no fail; 4 nothing applies to the host (nothing judged); 2 bad usage or an unusable catalog/input; 130 interrupted (Ctrl-C), 143
 terminated (SIGTERM), 129 hung up (SIGHUP): 128 + the signal (kbcheck.interrupts)."""
 import sys
 

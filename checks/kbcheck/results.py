@@ -84,6 +84,13 @@ ERROR = _maker("error")
 
 # -- a run's report --------------------------------------------------------------------------
 SUMMARY = STATUSES + ("waived", "needs_root")
+NOTHING_APPLIES = 4  # the exit code of a run none of whose entries applies to the host (nothing judged)
+
+
+def applies(result):
+    """False for the skip the runner gives an entry that does not apply to the host (wrong role,
+    hypervisor or product: kbcheck.runner.applicability), True for every other result."""
+    return not (result.facts and result.facts.get("applies") is False)
 
 
 def summarise(results):
@@ -116,6 +123,9 @@ class Report(object):
         self.run = dict(run or {})
         self.kb_version = kb_version
         self.summary = summarise(self.results)
+        # the entries that apply to the host (a result other than the not-applicable skip)
+        self.applicable = len(set(r.entry.id for r in self.results if applies(r)))
+        self.summary["applicable"] = self.applicable
 
     @property
     def entries(self):
@@ -126,12 +136,23 @@ class Report(object):
         return list(seen.values())
 
     def exit_code(self):
-        """0 no fail and no error; 1 at least one fail; 3 errors but no fail (waived results do not count)."""
+        """0 no fail and no error; 1 at least one fail; 3 errors but no fail (waived results do not
+        count); 4 (NOTHING_APPLIES) entries ran but none applies to this host: nothing was judged."""
         if self.summary["fail"]:
             return 1
         if self.summary["error"]:
             return 3
+        if self.results and not self.applicable:
+            return NOTHING_APPLIES
         return 0
+
+    def not_applicable_reasons(self):
+        """[(the reason an entry does not apply, how many entries it keeps out)], most first."""
+        counts = {}
+        for r in self.results:
+            if not applies(r):
+                counts[r.message] = counts.get(r.message, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def build(raw, host, kb_version=None, notices=(), run=None, waivers=None, ran_ids=(), known_ids=()):

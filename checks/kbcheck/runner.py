@@ -12,6 +12,9 @@ from kbcheck.results import Result
 from kbcheck.sources.base import MAX_GUESTS
 from kbcheck.textsafe import MAX_SUBJECT, clean
 
+NOT_APPLICABLE = {"applies": False}  # the facts of the skip of an entry that does not apply (results.applies)
+
+
 def _normalise(out, default_subject):
     if type(out) is Result:  # the common case, once per guest and entry: the same as below, sooner
         if out.subject is None and default_subject is not None:
@@ -100,7 +103,7 @@ def run_entry(entry, host, step=None):
             return [r]
     reason = applicability(entry, host)
     if reason:
-        return [Result("skip", reason)]
+        return [Result("skip", reason, facts=NOT_APPLICABLE)]
     if entry.scope != "guest":
         if step is not None:
             r = step(None)

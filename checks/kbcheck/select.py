@@ -12,8 +12,49 @@ def _suggest(word, choices):
     return (" (did you mean %s?)" % ", ".join(close)) if close else ""
 
 
+def _criteria(tags, ids, exclude_tags, min_severity):
+    """The selection as [(the options as typed, test of an entry)], one per kind of option."""
+    def quote(v):
+        return v if all(c.isalnum() or c in "-_." for c in v) else "'%s'" % v
+    out = []
+    if tags:
+        out.append((" ".join("--tag %s" % quote(t) for t in tags), lambda e: bool(set(tags) & set(e.tags))))
+    if ids:
+        out.append((" ".join("--id %s" % quote(p) for p in ids),
+                    lambda e: any(fnmatch.fnmatchcase(e.id, p) for p in ids)))
+    if exclude_tags:
+        out.append((" ".join("--exclude-tag %s" % quote(t) for t in exclude_tags),
+                    lambda e: not (set(exclude_tags) & set(e.tags))))
+    if min_severity:
+        out.append(("--severity %s" % min_severity,
+                    lambda e: SEVERITIES.index(e.severity) >= SEVERITIES.index(min_severity)))
+    return out
+
+
+def nothing_matches(catalog, criteria):
+    """The usage error for a selection that no catalog entry meets, with what would select some:
+    a lower --severity, or the selection without one of its options."""
+    typed = " ".join(opt for opt, _ in criteria)
+    hints = []
+    for i, (opt, _) in enumerate(criteria):
+        rest = [test for j, (_, test) in enumerate(criteria) if j != i]
+        left = [e for e in catalog.entries if all(test(e) for test in rest)]
+        if not left:
+            continue
+        if opt.startswith("--severity "):
+            worst = max(SEVERITIES.index(e.severity) for e in left)
+            n = sum(1 for e in left if SEVERITIES.index(e.severity) >= worst)
+            hints.insert(0, "--severity %s (%d entr%s)" % (SEVERITIES[worst], n, "y" if n == 1 else "ies"))
+        else:
+            hints.append("the same without %s (%d entr%s)" % (opt, len(left), "y" if len(left) == 1 else "ies"))
+    hint = (" (did you mean %s?)" % " or ".join(hints)) if hints else ""
+    return UsageError("no entry of the knowledge base matches %s%s; `kbcheck --list` shows the entries and their tags"
+                      % (typed, hint))
+
+
 def select(catalog, tags=(), ids=(), exclude_tags=(), min_severity=None):
-    """-> (selected entries, {entry id: reason it was left out})."""
+    """-> (selected entries, {entry id: reason it was left out}). A selection that no entry meets
+    is a usage error (nothing_matches)."""
     all_tags = set(t for e in catalog.entries for t in e.tags)
     for t in list(tags) + list(exclude_tags):
         if t not in all_tags:
@@ -35,4 +76,6 @@ def select(catalog, tags=(), ids=(), exclude_tags=(), min_severity=None):
             left[e.id] = "severity %s is below %s" % (e.severity, min_severity)
         else:
             chosen.append(e)
+    if not chosen and catalog.entries:
+        raise nothing_matches(catalog, _criteria(tags, ids, exclude_tags, min_severity))
     return chosen, left

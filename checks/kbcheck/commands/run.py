@@ -15,7 +15,8 @@ def build_parser(declared=None, parser=None):
     p = parser(prog="kbcheck", description="Check a SUSE Linux Enterprise KVM or Xen host, or a guest, "
                "against the virtualization best practices of the kbcheck knowledge base.",
                epilog="Exit codes: 0 no failure and no error (waived results do not count); 1 at least one "
-               "failure; 3 errors but no failure; 2 bad usage or unusable input; 130 interrupted. Other "
+               "failure; 3 errors but no failure; 4 none of the selected entries applies to this host (nothing "
+               "judged); 2 bad usage or unusable input; 130 interrupted. Other "
                "commands (give the command first): `kbcheck explain ID`, `kbcheck fix --script FILE`, "
                "`kbcheck report DIR`.")
     add_common(p, declared)

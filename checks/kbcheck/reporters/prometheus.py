@@ -5,6 +5,7 @@ Series: kbcheck_result{id,subject,covers,severity,status,waived} 1 for every res
 host-wide result; covers the recommendation IDs the result judges, comma-separated; status is the real status, waived="true" when a waiver covers it),
 kbcheck_results{status} per status (waived results are counted under status="waived" only, as in
 the JSON summary), kbcheck_info{...} 1 with versions and the judged host, kbcheck_entries,
+kbcheck_applicable_entries (0: nothing judged),
 kbcheck_run_duration_seconds and kbcheck_last_run_timestamp_seconds."""
 import time
 
@@ -68,6 +69,8 @@ def render(report, options=None):
               ("roles", ",".join(h.get("roles") or []))], 1)])
     metric("kbcheck_entries", "Knowledge-base entries the last run judged.",
            [([], len(report.entries))])
+    metric("kbcheck_applicable_entries", "Entries of the last run that apply to the judged host (0: nothing was "
+           "judged, exit code 4).", [([], report.applicable)])
     metric("kbcheck_notices", "Notices of the last run (expired or unused waivers, unreadable inputs).",
            [([], len(report.notices))])
     metric("kbcheck_run_duration_seconds", "Wall time of the last run's checks.",

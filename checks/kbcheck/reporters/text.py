@@ -107,6 +107,11 @@ def _render(report, options):
         parts.append(_paint("%d %s" % (summary.get(k, 0), k), k, color and summary.get(k, 0) > 0))
     entries = len(report.entries)
     out.append("%s  (%d entries, %d results)" % (", ".join(parts), entries, len(results)))
+    if results and not report.applicable:  # exit 4: say it, or an empty report would read as all clear
+        why = report.not_applicable_reasons()
+        out.append(visible("nothing judged: none of the %d selected entries applies to this host (%s); "
+                           "`kbcheck --list` shows why each does not" % (
+                               entries, "; ".join("%s: %d" % kv for kv in why[:3]) + ("; ..." if len(why) > 3 else ""))))
     if summary.get("needs_root"):
         out.append("%d result(s) limited by privileges (needs root): run as root to judge them"
                    % summary["needs_root"])
