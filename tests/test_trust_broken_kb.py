@@ -153,3 +153,33 @@ def test_broken_host_data(tmp_path, catalog_path, catalog_data, name):
                 assert after[k] == v, k
     if name in ("huge-sparse",):
         assert any("/proc/meminfo" in r["message"] and "larger than" in r["message"] for r in errors), errors
+
+
+def test_each_unreadable_guest_is_one_error_and_real_failures_stay_listed(tmp_path, catalog_path, catalog_data):
+    """Three broken definitions among good guests: one error per bad file (whatever the number of guest
+    entries), every other guest entry skips that guest and points to that one error, and the real
+    failures of the good guests are all still there (the README: one bad guest is one error)."""
+    from kbgen import scenarios
+    root = str(tmp_path / "root")
+    scenarios.materialise(GUESTS, root)
+    healthy = json.loads(kbcheck_json(root, catalog_path)[1])
+    broken = {"domain-truncated.xml": "halfway", "domain-wrong-root.xml": "wrongroot",
+              "domain-bare-ampersand.xml": "amp"}
+    for name, guest in broken.items():
+        shutil.copy(os.path.join(HOST, name), os.path.join(root, "etc/libvirt/qemu/%s.xml" % guest))
+    rc, out, err = kbcheck_json(root, catalog_path)
+    assert err == "" and rc == 1, (rc, err)  # the ide guest's real failures keep it at 1
+    results = json.loads(out)["results"]
+    guest_entries = set(e["id"] for e in catalog_data["entries"] if e.get("scope") == "guest")
+    assert len(guest_entries) > 5
+    for guest in broken.values():
+        errors = [r for r in results if r["subject"] == guest and r["status"] == "error"]
+        assert len(errors) == 1, errors
+        assert "/etc/libvirt/qemu/%s.xml" % guest in errors[0]["message"]
+        first = errors[0]["id"]
+        others = [r for r in results if r["subject"] == guest and r["id"] != first]
+        assert others and all(r["status"] == "skip" and ("see the error of %s" % first) in r["message"]
+                              for r in others), others
+    assert sum(1 for r in results if r["status"] == "error") == len(broken)
+    fails = lambda doc: sorted((r["id"], r["subject"]) for r in doc if r["status"] == "fail")
+    assert fails(results) == fails(healthy["results"]) and fails(results)

@@ -91,12 +91,14 @@ def call_probe(entry, host, dom=None):
     return results
 
 
-def run_entry(entry, host, step=None):
-    """All results of one entry. `step(subject)` (the bounded runner's hook) is called before the
-    applicability test (subject None), before the guests are read (long=True: reading a
-    thousand definitions may take longer than one probe) and before each probe call; when it
-    returns a Result, that result stands in for the step (it timed out before) and the step is
-    not run again."""
+def run_entry(entry, host, step=None, reported=None):
+    """All results of one entry. `reported` ({guest name: entry id}, one per run): a guest whose
+    definition cannot be read is one error, of the first guest entry that meets it; the other
+    entries skip that guest and point to that error. `step(subject)` (the bounded runner's hook)
+    is called before the applicability test (subject None), before the guests are read
+    (long=True: reading a thousand definitions may take longer than one probe) and before each
+    probe call; when it returns a Result, that result stands in for the step (it timed out
+    before) and the step is not run again."""
     if step is not None:
         r = step(None)
         if r is not None:
@@ -122,6 +124,9 @@ def run_entry(entry, host, step=None):
     for name, origin, why in bad:
         if isinstance(why, Evidence):  # this guest's definition alone was out of reach (needs root)
             r = _evidence_result(why, name)
+        elif (reported.setdefault(name, entry.id) if reported is not None else entry.id) != entry.id:
+            r = Result("skip", "not judged: its definition is unreadable; see the error of %s for this guest"
+                       % reported[name], name)
         else:
             r = Result("error", "cannot judge this guest: %s: %s" % (origin, why), name)
         attach([r], host, [(NOTE, "domains", origin, str(why))])
@@ -171,11 +176,11 @@ def run(entries, host, on_result=None, timeout=None, total_timeout=None):
 
 def _run(entries, host, on_result, timeout, total_timeout):
     if not timeout:
-        out = []
+        out, reported = [], {}
         for e in entries:
             t0 = time.time()
             try:
-                rs = run_entry(e, host)
+                rs = run_entry(e, host, reported=reported)
             except Evidence as ex:
                 rs = [_evidence_result(ex, None)]
             dt = time.time() - t0
@@ -213,6 +218,7 @@ class _BoundedRun(object):
         self.next_entry = 0  # first entry whose results are not out yet
         self.hung = {}  # (entry index, step number) -> Result standing in for it
         self.out = []
+        self.reported = {}  # run_entry's guests whose unreadable definition has its one error
 
     # -- worker side ---------------------------------------------------------------------
     def _work(self, gen, start):
@@ -234,7 +240,7 @@ class _BoundedRun(object):
                     return None
                 t0 = time.time()
                 try:
-                    rs = run_entry(e, self.host, step)
+                    rs = run_entry(e, self.host, step, self.reported)
                 except Evidence as ex:
                     rs = [_evidence_result(ex, None)]
                 except _Abandoned:
