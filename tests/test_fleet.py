@@ -251,3 +251,39 @@ def test_report_runs_on_python36(fleet_dir, tmp_path):
     out, err = p.communicate(timeout=60)
     assert p.returncode == 1, err
     assert "R1.ksm ksm: fails on 2 of 3 hosts" in out and html.exists()
+
+
+def test_text_names_the_failing_hosts_under_each_entry(tmp_path, capsys):
+    """Under each entry the hosts it fails, errs or warns on: the first five and a count without -v,
+    all of them with -v."""
+    d = tmp_path / "results"
+    d.mkdir()
+    for i in range(8):
+        write(d, "web%02d.json" % i, report([result("ksm", "fail"), result("numa", "warn" if i == 3 else "pass")],
+                                            "web%02d" % i))
+    write(d, "db.json", report([result("ksm", "error"), result("numa", "pass")], "db"))
+    rc, out, _ = run_report(capsys, d)
+    lines = out.splitlines()
+    at = lines.index("R1.ksm ksm: fails on 8 of 9 hosts, errors on 1")
+    assert lines[at + 1] == "    fails on: web00, web01, web02, web03, web04 and 3 more (-v lists all)"
+    assert lines[at + 2] == "    errors on: db"
+    assert lines[lines.index("R1.numa numa: warns on 1 of 9 hosts") + 1] == "    warns on: web03"
+    rc, out, _ = run_report(capsys, d, "-v")
+    text = " ".join(l.strip() for l in out.splitlines())
+    assert "fails on: %s" % ", ".join("web%02d" % i for i in range(8)) in text
+    assert "more (-v" not in out
+    assert all(len(l) <= 100 for l in out.splitlines() if l.startswith("    "))
+
+
+def test_text_host_names_cannot_write_to_the_terminal(tmp_path, capsys):
+    """A host file named with a newline and terminal escapes: its name is one escaped word of the line."""
+    d = tmp_path / "results"
+    d.mkdir()
+    evil = "x\nR9 forged: fails on 0 of 0 hosts\x1b[2J\u202e"
+    write(d, evil + ".json", report([result("ksm", "fail")], "x"))
+    write(d, "b.json", report([result("ksm", "fail")], "b"))
+    for argv in ((), ("-v",)):
+        rc, out, _ = run_report(capsys, d, *argv)
+        assert rc == 1 and "\x1b" not in out and "\u202e" not in out
+        assert not any(l.startswith("R9 forged") for l in out.splitlines())
+        assert "x\\nR9 forged: fails on 0 of 0 hosts\\x1b[2J\\u202e" in out

@@ -1,14 +1,19 @@
-"""The terminal summary of a fleet: entries worst first, then the hosts that could not be judged."""
+"""The terminal summary of a fleet: entries worst first, each with the hosts it fails, errs or warns
+on, then the hosts that could not be judged. Host names come from the hosts' files (hostile): each
+is escaped for the terminal on its own (textsafe.visible), so no name can start a line of its own."""
 import os
+import textwrap
 
 from kbcheck.fleet.merge import MARKERS
+from kbcheck.textsafe import visible
 
 VERBS = (("fail", "fails"), ("error", "errors"), ("warn", "warns"))
 NAMES_SHOWN = 12
+HOSTS_SHOWN = 5  # hosts named under an entry without -v
 
 
 def _names(names, limit=NAMES_SHOWN):
-    names = list(names)
+    names = [visible(n) for n in names]
     if len(names) <= limit:
         return ", ".join(names)
     return "%s and %d more (--html or --json list all)" % (", ".join(names[:limit]), len(names) - limit)
@@ -29,6 +34,23 @@ def entry_line(e):
         return "%s: %s" % (e.label(), ", ".join(parts))
     quiet = ["%d %s" % (e.count(s), s) for s in ("pass", "info", "skip", "waived") if e.count(s)]
     return "%s: no failure on %s (%s)" % (e.label(), _hosts(e.reported), ", ".join(quiet))
+
+
+def host_lines(e, verbose=False):
+    """The hosts under an entry, one line per status that is a problem ("    fails on: a, b and 3
+    more"): all of them with -v (wrapped), the first HOSTS_SHOWN otherwise."""
+    out = []
+    for st, verb in VERBS:
+        names = [visible(n) for n in e.hosts[st]]
+        if not names:
+            continue
+        more = ""
+        if not verbose and len(names) > HOSTS_SHOWN:
+            names, more = names[:HOSTS_SHOWN], " and %d more (-v lists all)" % (len(names) - HOSTS_SHOWN)
+        text = "%s on: %s%s" % (verb, ", ".join(names), more)
+        out += textwrap.wrap(text, 100, initial_indent="    ", subsequent_indent="      ",
+                             break_long_words=False, break_on_hyphens=False)
+    return out
 
 
 def render(fleet, verbose=False):
@@ -56,6 +78,7 @@ def render(fleet, verbose=False):
     for e in fleet.entries:
         if verbose or e.count("fail") or e.count("error") or e.count("warn"):
             lines.append(entry_line(e))
+            lines += host_lines(e, verbose)
         else:
             quiet += 1
     if quiet:
@@ -79,7 +102,7 @@ def render(fleet, verbose=False):
         lines.append("hosts:")
         for h in fleet.judged:
             s = h.summary
-            lines.append("  %s: %s%s" % (h.name, ", ".join("%d %s" % (s.get(k, 0), k) for k in (
+            lines.append("  %s: %s%s" % (visible(h.name), ", ".join("%d %s" % (s.get(k, 0), k) for k in (
                 "fail", "error", "warn", "info", "pass", "skip", "waived") if s.get(k)) or "no results",
                 " (knowledge base %s)" % h.kb_version if h.other_kb else ""))
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"  # one line each, whatever a file holds
