@@ -80,3 +80,23 @@ def test_a_declaration_of_guests_reaches_the_probe(kb):
     by_subject = dict((r["subject"], r) for r in doc["results"])
     assert by_subject["db01"]["status"] == "warn" and "declared CPU-intensive" in by_subject["db01"]["message"]
     assert by_subject["web01"]["status"] == "info"
+
+
+def test_text_header_of_an_assumed_role_on_a_non_suse_host_agrees_with_itself(kb, tmp_path):
+    """issue 17: "assumed: role=kvm_host" is never followed by "no virtualization role detected", and a
+    host that is not SUSE is said once, in the header's notes and in host.unsure (the same words)."""
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "os-release").write_text('NAME="Debian GNU/Linux"\nID=debian\nVERSION_ID="12"\n'
+                                             'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')
+    rc, out, _ = kb("--root", str(root), "--assume", "role=kvm_host", "-v")
+    head = out.split("\n\n")[0]
+    assert "assumed: role=kvm_host" in head and "KVM host" in head
+    assert "no virtualization role" not in out and "no role detected" not in out
+    assert head.count("not SUSE Linux Enterprise") == 1 and out.count("not SUSE Linux Enterprise") == 1
+    _, js, _ = kb("--root", str(root), "--assume", "role=kvm_host", "--format", "json")
+    notes = [u for u in json.loads(js)["host"]["unsure"] if "not SUSE Linux Enterprise" in u]
+    assert len(notes) == 1 and ("note: " + notes[0]) in head
+    # without the declaration the missing role is said, and once
+    _, out, _ = kb("--root", str(root))
+    assert out.split("\n\n")[0].count("no virtualization role detected") == 1
