@@ -29,7 +29,8 @@ def synthetic_kb(dest, n, src=None):
     src = src or os.path.join(ROOT, "kb")
     kb = os.path.join(dest, "kb")
     os.makedirs(kb)
-    shutil.copy(os.path.join(src, model_mod.SCHEMA_FILE), kb)
+    for top in glob.glob(os.path.join(src, "*.*")):  # the schemas and kb/recommendations.yaml
+        shutil.copy(top, kb)
     originals = sorted(glob.glob(os.path.join(src, "*", "*.yaml")))
     if not originals:
         raise SystemExit("no entries in %s to clone" % src)

@@ -4,7 +4,12 @@
   into the docs directory (so the sidebar and the build time stay small with thousands of entries);
 - tags: the tags plugin accepts exactly the tags the entry schema allows (kb/entry.schema.json);
 - offline: the iframe-worker shim is served from the site itself, never from a CDN;
-- warnings about a generated entry page also name the entry's YAML file.
+- warnings about a generated entry page also name the entry's YAML file;
+- search keys: an entry page's `search_keys` (front matter, kbgen/searchkeys.py: the sysctl keys
+  and parameter files its fix writes and its probe reads) become the `keys` field of the page's
+  first section in the search index (mkdocs.yml boosts it), so `kernel.numa_balancing` finds the
+  entry that sets it first. This uses mkdocs-material's search plugin's index (`search_index.entries`,
+  9.8.1 as pinned; tests/browser/test_site_phone_dark.py checks the ranking).
 """
 import json
 import logging
@@ -72,3 +77,17 @@ def on_config(config):
                               "which fetches it from the npm registry" % SHIM)
         config["extra"]["polyfills"] = [SHIM]
     return config
+
+
+@event_priority(-100)  # after the search plugin (priority 0) has indexed the page
+def on_page_context(context, page, config, nav):
+    keys = page.meta.get("search_keys")
+    search = config["plugins"].get("material/search")
+    index = getattr(search, "search_index", None)
+    if not keys or index is None:
+        return context
+    for entry in reversed(index.entries):  # the page's sections were appended just now
+        if entry.get("location") == page.url:
+            entry["keys"] = " ".join(str(k) for k in keys)
+            break
+    return context

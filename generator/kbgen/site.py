@@ -14,6 +14,7 @@ import sys
 
 from kbgen.areas import AREA_TITLES, area_title, areas_in_guide_order, section_key  # noqa: F401
 from kbgen import scenarios as scen
+from kbgen import searchkeys
 
 HYP = {"kvm": "KVM", "xen": "Xen", "containers": "Containers"}
 ROLE = {"host": "Host", "guest": "Guest"}
@@ -140,8 +141,11 @@ def _front_matter(e):
     # JSON strings are valid YAML scalars: any title survives, colons and quotes included.
     lines = ["---", "title: %s" % json.dumps(e["title"]), "tags:"]
     lines += ["  - %s" % json.dumps(t) for t in e["tags"]]
-    lines += ["search:", "  boost: 2", "---", ""]
-    return lines
+    lines += ["search:", "  boost: 2"]
+    keys = searchkeys.entry_keys(e)
+    if keys:  # site/hooks.py: the `keys` search field of the page's first section
+        lines.append("search_keys: %s" % json.dumps(keys))
+    return lines + ["---", ""]
 
 
 def _inputs_md(e):
