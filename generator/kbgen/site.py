@@ -14,7 +14,7 @@ import sys
 
 from kbgen.areas import AREA_TITLES, area_title, areas_in_guide_order, section_key  # noqa: F401
 from kbgen import scenarios as scen
-from kbgen import searchkeys
+from kbgen import recorded, searchkeys
 
 HYP = {"kvm": "KVM", "xen": "Xen", "containers": "Containers"}
 ROLE = {"host": "Host", "guest": "Guest"}
@@ -137,6 +137,17 @@ def _failing_md(e):
     return lines
 
 
+def _recorded_md(e):
+    """What kbcheck prints on the host of the first failing scenario, run when the site is built."""
+    examples = failing_examples(e)
+    text = recorded.run_text(e, examples[0][0]) if examples else None
+    if not text:
+        return []
+    return ["What `kbcheck --id %s -v` prints on the host of the scenario *%s* (run when this site was "
+            "built, from the entry's own scenario):" % (e["id"], examples[0][0]["name"].replace("*", "\\*")), "",
+            _fence(text, "text")]
+
+
 def _front_matter(e):
     # JSON strings are valid YAML scalars: any title survives, colons and quotes included.
     lines = ["---", "title: %s" % json.dumps(e["title"]), "tags:"]
@@ -219,6 +230,7 @@ def entry_page(e, model):
             lines.append(_indent("No fix is written for %s yet.\n" % PROD[p]))
     lines += ["## What a failing host looks like", ""]
     lines += _failing_md(e)
+    lines += _recorded_md(e)
     own = [sc for sc in e["scenarios"] if not sc.get("template")]
     lines += ["### All test scenarios", "", "| Scenario | Host | Verdict |", "|---|---|---|"]
     lines += [_scenario_md(e, sc) for sc in own]
