@@ -171,3 +171,47 @@ def test_template_entries_say_their_template_and_extending_kbcheck_is_a_page(bui
     assert "Extending kbcheck" in home and 'href="extending.html"' in home
     contributing = open(os.path.join(site, "contributing.html"), encoding="utf-8").read()
     assert 'id="add-a-source"' not in contributing and 'href="extending.html"' in contributing
+
+
+def test_every_entry_page_shows_a_real_run_of_its_failing_scenario(model):
+    """The recorded run is made from the entry's own first failing scenario at build time: the page
+    shows what kbcheck prints there (the FAIL or WARN line of the entry), not only the expectation."""
+    from kbgen import recorded
+    from kbgen.scenarios import expectations
+    missing = []
+    for e in model.entries:
+        examples = site_mod.failing_examples(e)
+        md = site_mod.entry_page(e, model)
+        if not examples:
+            assert "prints on the host of the scenario" not in md
+            continue
+        sc = examples[0][0]
+        text = recorded.run_text(e, sc)
+        want = [x for x in expectations(sc["expect"]) if x["status"] in ("fail", "warn")]
+        lines = [ln.strip() for ln in (text or "").splitlines()]
+        if not text or not any(ln.startswith("%s  %s" % (want[0]["status"].upper(), e["id"])) for ln in lines):
+            missing.append("%s: %r" % (e["id"], text))
+            continue
+        assert text.startswith("kbcheck on ") and recorded.SHOWN_ROOT in text and "/kbrecorded-" not in text
+        assert text.rstrip("\n") in md and ("*%s*" % sc["name"].replace("*", "\\*")) in md
+    assert not missing, "\n".join(missing)
+
+
+def test_a_recorded_run_follows_the_probe(model, monkeypatch):
+    """Change the probe and the page says what the changed probe says (nothing is copied)."""
+    from kbgen import recorded
+    e = dict(model.by_id["numa-balancing"])
+    e["code"] = 'return FAIL("recorded from the probe itself")'
+    sc = site_mod.failing_examples(e)[0][0]
+    assert "FAIL  numa-balancing: recorded from the probe itself" in recorded.run_text(e, sc)
+
+
+@needs_mkdocs
+def test_fixes_manual_checks_and_probes_are_highlighted(built_site, model):
+    page = open(os.path.join(built_site["site"], "entries", "numa", "numa-balancing.html"), encoding="utf-8").read()
+    assert re.search(r'<div class="language-bash highlight"><pre><span></span><code>.*?<span class="', page, re.S)
+    assert re.search(r'<div class="language-python highlight"><pre><span></span><code>.*?<span class="k">if</span>',
+                     page, re.S)
+    # the recorded run is text: shown as printed, not lexed
+    run = re.search(r'<div class="language-text highlight"><pre><span></span><code>(.*?)</code>', page, re.S)
+    assert run and "FAIL  numa-balancing" in html.unescape(re.sub(r"<[^>]+>", "", run.group(1)))
