@@ -111,3 +111,12 @@ def test_screenshots(browser, site_url, model, size):
     finally:
         ctx.close()
     assert rec.foreign() == [] and rec.problems == [], (rec.foreign(), rec.problems)
+
+
+def test_the_matrix_fits_a_desktop_screen_without_scrolling(page, site_url):
+    page.goto(site_url + "matrix.html")
+    page.wait_for_selector("#kb-matrix-count")
+    got = page.evaluate("""() => { const t = document.querySelector('article table'),
+        w = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+        return [t.getBoundingClientRect().right, w.getBoundingClientRect().right, w.scrollWidth, w.clientWidth]; }""")
+    assert got[0] <= got[1] + 1 and got[2] <= got[3] + 1, "the matrix is cut at 1280 px: %s" % got
