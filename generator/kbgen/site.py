@@ -207,7 +207,7 @@ def entry_page(e, model):
     lines += ["## What kbcheck runs", ""] + _template_md(e) + [
               "Probe `%s` (scope: %s%s). This is the exact code the bundled runner carries under the same hash." % (
                   e["code_hash"], e["scope"], ", expanded from template `%s`" % e["template"]["name"] if e["template"] else ""),
-              "", _fence(e["code"], "python")]
+              "", _fence(e["code"], 'text title="probe (Python)"')]
     lines += ["Run just this check:", "", _fence("python3 kbcheck.pyz --id %s --show-fix" % e["id"], "bash")]
     lines += ["## Fix", ""]
     from kbcheck import fixview
