@@ -181,5 +181,7 @@ def test_each_unreadable_guest_is_one_error_and_real_failures_stay_listed(tmp_pa
         assert others and all(r["status"] == "skip" and ("see the error of %s" % first) in r["message"]
                               for r in others), others
     assert sum(1 for r in results if r["status"] == "error") == len(broken)
-    fails = lambda doc: sorted((r["id"], r["subject"]) for r in doc if r["status"] == "fail")
+
+    def fails(doc):
+        return sorted((r["id"], r["subject"]) for r in doc if r["status"] == "fail")
     assert fails(results) == fails(healthy["results"]) and fails(results)
