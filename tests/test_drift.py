@@ -17,7 +17,7 @@ def site_hashes(docs_dir):
             continue
         text = open(p).read()
         m = re.search(r"^Probe `([0-9a-f]{16})`", text, re.M)
-        code = re.search(r"^```python\n(.*?)\n```$", text, re.M | re.S)
+        code = re.search(r'^```text title="probe \(Python\)"\n(.*?)\n```$', text, re.M | re.S)  # kbgen.site
         out[os.path.basename(p)[:-3]] = (m.group(1) if m else None,
                                          hashlib.sha256((code.group(1) + "\n").encode()).hexdigest()[:16] if code else None)
     return out
