@@ -86,6 +86,7 @@ def fleet_run(tmp_path_factory, built):
         "tuned": local(roots["tuned"]),
         "guest": local(roots["guest"], kbcheck_keep_remote=True, kbcheck_remote_tmp=keep_tmp),
         "numa-only": local(roots["untuned"], kbcheck_tags=["numa"]),
+        "xen-only": local(roots["untuned"], kbcheck_ids=["xen-*"]),  # nothing applies: kbcheck exits 4
         "waived": local(roots["untuned"], kbcheck_waivers=waivers),
         "other-kb": local(roots["untuned"], kbcheck_extra_args="--root %s --catalog %s" % (
             shlex.quote(roots["untuned"]), shlex.quote(other_catalog))),
@@ -157,6 +158,14 @@ def test_selection_and_waivers_travel(fleet_run):
     assert _load(fleet_run, "other-kb")["kb_version"] == "0therkb00000"
 
 
+def test_nothing_applicable_is_a_result_not_a_failure(fleet_run):
+    """kbcheck exits 4 when none of the selected entries applies (Xen entries on a KVM host): the
+    report comes back like any other, every result a skip saying why."""
+    doc = _load(fleet_run, "xen-only")
+    assert doc["schema"] == 1 and doc["results"] and doc["summary"]["applicable"] == 0
+    assert all(r["status"] == "skip" and r["id"].startswith("xen-") for r in doc["results"])
+
+
 def test_hosts_not_judged_leave_markers(fleet_run):
     gone = _load(fleet_run, "gone")
     # without an ssh client the connection cannot even start: Ansible may call that a failure
@@ -185,7 +194,7 @@ def test_report_over_what_the_playbook_fetched(fleet_run, tmp_path):
     assert p.returncode == 1, err
     assert err == ""
     lines = out.splitlines()
-    assert lines[0].startswith("kbcheck report: 9 hosts in ") and "6 judged" in lines[0]
+    assert lines[0].startswith("kbcheck report: 10 hosts in ") and "7 judged" in lines[0]
     assert "1 unreachable" in lines[0] and "1 without Python 3.6+" in lines[0] and "1 kbcheck failed" in lines[0]
     assert "unreachable (1): gone" in lines and "without Python 3.6+ (1): old-python" in lines
     assert "kbcheck failed (1): bad-root" in lines
