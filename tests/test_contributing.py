@@ -9,7 +9,7 @@ import yaml
 
 from conftest import ROOT
 
-README_TEST = 'python3 -m pip install -q "nox>=2024.3" && nox -s lint tests'
+README_TEST = 'PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q "nox>=2024.3" && nox -s lint tests'
 
 
 def _read(*parts):
