@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
@@ -25,25 +24,9 @@ def _cases():
 
 def _judge(entry, scenario):
     """[(result, its evidence)] of one scenario, and the reason the entry does not apply (or None)."""
-    import shutil
-
     from kbcheck.applies import applicability
-    from kbcheck.facts import Host
-    from kbcheck.runner import run_entry
-    from kbcheck.sources.root import RootSource
-    tmp = tempfile.mkdtemp(prefix="kbevidence-")
-    try:
-        scenarios.materialise(scenario.get("host"), tmp, entry)
-        source = RootSource(tmp)
-        try:
-            host = Host(source, assume=dict((k, str(v).lower() if isinstance(v, bool) else str(v))
-                                            for k, v in (scenario.get("assume") or {}).items()))
-            results = run_entry(entry, host)
-            return [(r, r.evidence) for r in results], applicability(entry, host)
-        finally:
-            source.close()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with scenarios.judged(entry, scenario) as (host, results, _root):
+        return [(r, r.evidence) for r in results], applicability(entry, host)
 
 
 @pytest.mark.parametrize("entry_id,index", list(_cases()))

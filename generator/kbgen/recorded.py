@@ -10,8 +10,6 @@ once, and only the rendering is per entry.
 """
 import hashlib
 import json
-import shutil
-import tempfile
 
 SHOWN_ROOT = "/srv/scenario"
 _cache = {}
@@ -25,24 +23,9 @@ def _key(e, sc):
 def _judge(ce, sc):
     """-> ([(status, message, subject, facts, covers)], the host summary, the root it was read from)."""
     from kbcheck.detect import summary
-    from kbcheck.facts import Host
-    from kbcheck.runner import run_entry
-    from kbcheck.sources.root import RootSource
     from kbgen import scenarios
-    tmp = tempfile.mkdtemp(prefix="kbrecorded-")
-    try:
-        scenarios.materialise(sc.get("host"), tmp, ce)
-        source = RootSource(tmp)
-        try:
-            host = Host(source, assume=dict((k, str(v).lower() if isinstance(v, bool) else str(v))
-                                            for k, v in (sc.get("assume") or {}).items()))
-            got = run_entry(ce, host)
-            head = summary(host)
-        finally:
-            source.close()
-        return [(r.status, r.message, r.subject, r.facts, r.covers) for r in got], head, tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with scenarios.judged(ce, sc) as (host, got, root):
+        return [(r.status, r.message, r.subject, r.facts, r.covers) for r in got], summary(host), root
 
 
 def run_text(e, sc):

@@ -1,5 +1,6 @@
 """Scenarios: a host state written in an entry, materialised as a root tree, judged, and compared
 with what the entry expects. Used by the test suite and by `kbgen test`."""
+import contextlib
 import os
 import shutil
 import tempfile
@@ -255,10 +256,14 @@ def compare(expect, results):
     return problems
 
 
-def run(entry, scenario, source_factory=None):
-    """Materialise, judge, compare. entry: the kbcheck.catalog.Entry whose scenario it is (see
-    kbgen.compiler.entry). -> (results, problems). source_factory(root, scenario) may wrap the root
-    in another Source (the libvirt test driver, an archive)."""
+@contextlib.contextmanager
+def judged(entry, scenario, source_factory=None):
+    """The scenario's host materialised in a temporary root and judged with the entry's probe:
+    yields (host, results, root) while the host's source is open (for what asks the host more:
+    evidence, the header, applicability); the source is closed and the root removed afterwards.
+    entry: the kbcheck.catalog.Entry whose scenario it is (see kbgen.compiler.entry);
+    source_factory(root, scenario) may wrap the root in another Source (the libvirt test driver,
+    an archive)."""
     from kbcheck.facts import Host
     from kbcheck.runner import run_entry
     from kbcheck.sources.root import RootSource
@@ -269,9 +274,15 @@ def run(entry, scenario, source_factory=None):
         try:
             host = Host(source, assume=dict((k, str(v).lower() if isinstance(v, bool) else str(v))
                                             for k, v in (scenario.get("assume") or {}).items()))
-            results = run_entry(entry, host)
+            yield host, run_entry(entry, host), tmp
         finally:
             source.close()
-        return results, compare(scenario["expect"], results)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(entry, scenario, source_factory=None):
+    """Materialise, judge, compare (see judged). -> (results, problems)."""
+    with judged(entry, scenario, source_factory) as (_host, results, _root):
+        pass
+    return results, compare(scenario["expect"], results)

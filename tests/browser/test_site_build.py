@@ -192,7 +192,7 @@ def test_every_entry_page_shows_a_real_run_of_its_failing_scenario(model):
         if not text or not any(ln.startswith("%s  %s" % (want[0]["status"].upper(), e["id"])) for ln in lines):
             missing.append("%s: %r" % (e["id"], text))
             continue
-        assert text.startswith("kbcheck on ") and recorded.SHOWN_ROOT in text and "/kbrecorded-" not in text
+        assert text.startswith("kbcheck on ") and recorded.SHOWN_ROOT in text and "/kbscenario-" not in text
         assert text.rstrip("\n") in md and ("*%s*" % sc["name"].replace("*", "\\*")) in md
     assert not missing, "\n".join(missing)
 
