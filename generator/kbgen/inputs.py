@@ -70,9 +70,9 @@ def entry_inputs(code, scope="host"):
         if what is None:
             continue
         name = node.func.attr
-        if name == "command":
+        if name in ("command", "parse_command"):
             got = specs.of_command(what)
-        elif name == "first_command" and what in specs.table():
+        elif name in ("first_command", "parse_first_command") and what in specs.table():
             got = what
         elif name == "maybe":
             found.update(_FACTS.get(what) or ())

@@ -52,7 +52,8 @@ class Host(Reads, DetectionFacts, KernelFacts, MemoryFacts, StorageFacts, BootFa
 METHOD_INPUTS = {
     "read": None, "value": None, "exists": None, "listdir": None, "listing": None, "parse": None,
     "read_bytes": None, "settings": None, "sxp_setting": None, "missing": None, "command": None,
-    "first_command": None, "sysctl": ("sysctl",), "sysctl_int": ("sysctl",), "sysctl_persistent": ("sysctl_conf",),
+    "first_command": None, "parse_command": None, "parse_first_command": None,
+    "sysctl": ("sysctl",), "sysctl_int": ("sysctl",), "sysctl_persistent": ("sysctl_conf",),
     "sysctl_at_boot": ("sysctl_conf", "tuned"), "udev_scheduler": ("udev_rules", "block_queues"),
     "hugepage_pool": ("hugepages",), "image_header": ("disk_images",), "declared": ("declarations",),
     "declared_guests": ("declarations",), "domains": ("domains",), "domain_errors": ("domains",),

@@ -46,13 +46,8 @@ class BootFacts(object):
         names = self.listing("/boot")
         if names:
             return names
-        name, text = self.first_command("boot_files")
-        if text is None:
-            return names
-        try:
-            return listing_parser.ls_lr(text).get("/boot", [])
-        except ParseError as e:
-            raise Unreadable(name, str(e))
+        found = self.parse_first_command("boot_files", lambda text: listing_parser.ls_lr(text).get("/boot", []))
+        return names if found is None else found
 
     @fact("grub", show=_show_line)
     def boot_cmdline(self):

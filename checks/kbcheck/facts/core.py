@@ -228,6 +228,21 @@ class Reads(object):
                 return name, text
         return None, None
 
+    def parse_command(self, name, parser):
+        """parse() for a named command: its output parsed with a parser; None when the source kept
+        no output of it (or the command failed); Unreadable (an error result) when garbled."""
+        try:
+            text = self.command(name)
+        except Evidence:
+            return None
+        return _parsed(name, text, parser)
+
+    def parse_first_command(self, spec, parser):
+        """The output of the first command of input `spec` that this source kept (first_command),
+        parsed with a parser; None when it kept none; Unreadable when garbled."""
+        name, text = self.first_command(spec)
+        return _parsed(name, text, parser)
+
     def maybe(self, what, default=None):
         """host.WHAT (a fact's name) or what(), or `default` when the source never collected what it
         rests on: for the inputs a probe can judge without (kbcheck.specs: an optional input never
@@ -291,3 +306,14 @@ class Reads(object):
             return self.read(path)
         except NotCollected:
             return None
+
+
+def _parsed(name, text, parser):
+    """A command's output (`name`) parsed; None for no output; Unreadable naming the command when
+    the parser refuses it."""
+    if not text:
+        return None
+    try:
+        return parser(text)
+    except ParseError as e:
+        raise Unreadable(name, str(e))

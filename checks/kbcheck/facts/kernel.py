@@ -72,13 +72,7 @@ class KernelFacts(object):
     @fact(uses=("cpu_topology",))
     def lscpu(self):
         """`lscpu` as {key: value} where an archive kept it (kbcheck.parsers.numa), else None."""
-        name, text = self.first_command("cpu_topology")
-        if text is None:
-            return None
-        try:
-            return numa_parser.lscpu(text)
-        except ParseError as e:
-            raise Unreadable(name, str(e))
+        return self.parse_first_command("cpu_topology", numa_parser.lscpu)
 
     @fact("cpu_topology", show=_show_topology)
     def topology(self):

@@ -4,7 +4,7 @@ an archive's `systemctl list-unit-files`), SysV services (runlevel links, SLE 11
 Text formats: kbcheck.parsers.systemd, .rpm, .inittab."""
 import re
 
-from kbcheck.errors import Evidence, NotCollected, ParseError, Unreadable
+from kbcheck.errors import NotCollected, Unreadable
 from kbcheck.facts.core import fact
 from kbcheck.parsers import inittab as _inittab
 from kbcheck.parsers import rpm as _rpm
@@ -38,15 +38,8 @@ class ServiceFacts(object):
         vendor = [d for d in UNIT_DIRS[2:] if self.listing(d) is not None]
         etc = self.listing(UNIT_DIRS[0])
         if not vendor:
-            try:
-                listing = self.command("systemctl list-unit-files")
-            except Evidence:
-                listing = None
-            if listing:
-                try:
-                    states = _systemd.list_unit_files(listing)
-                except ParseError as e:
-                    raise Unreadable("systemctl list-unit-files", str(e))
+            states = self.parse_command("systemctl list-unit-files", _systemd.list_unit_files)
+            if states is not None:
                 return {"installed": set(states), "masked": set(u for u, st in states.items() if st.startswith("masked")),
                         "enabled": dict((u, "systemctl list-unit-files: %s" % st) for u, st in states.items()
                                         if st in ("enabled", "enabled-runtime", "linked")),
@@ -104,15 +97,8 @@ class ServiceFacts(object):
         if rc_seen or init_d:
             sources.append("SysV runlevel links")
             partial = partial and units is None and not init_d
-        try:
-            chk = self.command("chkconfig --list")
-        except Evidence:
-            chk = None
-        if chk:
-            try:
-                states = _systemd.chkconfig_list(chk)
-            except ParseError as e:
-                raise Unreadable("chkconfig --list", str(e))
+        states = self.parse_command("chkconfig --list", _systemd.chkconfig_list)
+        if states is not None:
             installed.update(states)
             for name, levels in states.items():
                 if levels & set("35"):
@@ -153,13 +139,7 @@ class ServiceFacts(object):
         """{package name: version-release} from the package list an archive kept (sos's installed-rpms,
         supportconfig's rpm.txt); None where there is none (a root tree or the live host: probes
         start no rpm)."""
-        name, text = self.first_command("packages")
-        if text is None:
-            return None
-        try:
-            return _rpm.packages(text)
-        except ParseError as e:
-            raise Unreadable(name, str(e))
+        return self.parse_first_command("packages", _rpm.packages)
 
     @fact("programs", show=lambda p: "%d programs" % len(p) if p is not None else "not in this copy")
     def programs(self):

@@ -1,6 +1,6 @@
 """System state: the processes (/proc, or the process list an archive kept) and the QEMU guests
 among them, and the hardware RNG. Text formats: kbcheck.parsers.ps, .hwrng."""
-from kbcheck.errors import Evidence, ParseError, Unreadable
+from kbcheck.errors import Evidence
 from kbcheck.facts.core import fact
 from kbcheck.parsers import hwrng as _hwrng
 from kbcheck.parsers import ps as _ps
@@ -40,13 +40,7 @@ class SystemFacts(object):
                             "args": args, "comm": comm, "kernel": not args})
             if out:
                 return out
-        name, text = self.first_command("processes")
-        if text is None:
-            return None
-        try:
-            return _ps.ps(text)
-        except ParseError as e:
-            raise Unreadable(name, str(e))
+        return self.parse_first_command("processes", _ps.ps)
 
     def _passwd(self):
         try:
