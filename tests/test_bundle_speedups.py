@@ -165,3 +165,43 @@ def test_build_is_reproducible(catalog_data, tmp_path):
     b = bundle.write(catalog_data, str(tmp_path / "b.pyz"), precompile_for=exes)
     with open(a, "rb") as fa, open(b, "rb") as fb:
         assert fa.read() == fb.read()
+
+
+def _zip_main_file(exe, pyz):
+    """The file zipimport runs as the bundle's __main__ under exe (what runpy asks it for)."""
+    code = "import zipimport\nprint(zipimport.zipimporter(%r).get_filename('__main__'))\n" % pyz
+    return subprocess.check_output([exe, "-S", "-c", code], universal_newlines=True).strip()
+
+
+def test_entry_point_is_precompiled_for_the_first_python(fast):
+    """__main__.pyc: this Python's checked hash-based pyc of __main__.py, which zipimport picks
+    (no source compiled at start); another Python (other magic number) compiles __main__.py."""
+    import _imp
+    from kbgen import bundle
+    if not hasattr(_imp, "source_hash"):
+        pytest.skip("hash-based pycs need Python 3.7+")
+    with zipfile.ZipFile(fast) as z:
+        pyc = z.read("__main__.pyc")
+        assert z.read("__main__.py") == bundle.MAIN.encode("utf-8")
+    assert pyc[:4] == importlib.util.MAGIC_NUMBER
+    assert pyc[4:8] == (3).to_bytes(4, "little")  # hash-based, checked against the source
+    assert pyc[8:16] == _imp.source_hash(importlib.util._RAW_MAGIC_NUMBER, bundle.MAIN.encode("utf-8"))
+    assert _zip_main_file(sys.executable, fast) == fast + "/__main__.pyc"
+    exe = _old_python()
+    if exe is not None:
+        assert _zip_main_file(exe, fast) == fast + "/__main__.py"
+
+
+def test_entry_point_pyc_of_another_source_is_not_used(fast, tmp_path):
+    """A __main__.py changed after the build (its pyc no longer matches): the source runs."""
+    odd = str(tmp_path / "edited.pyz")
+    with zipfile.ZipFile(fast) as src, open(odd, "wb") as raw:
+        raw.write(b"#!/usr/bin/env python3\n")
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "__main__.py":
+                    data = data.replace(b"# kbcheck bundled runner", b"# kbcheck bundled runner, edited")
+                dst.writestr(info, data)
+    assert _zip_main_file(sys.executable, odd) == odd + "/__main__.py"
+    assert _run(sys.executable, odd, "--root", EXAMPLE, "-v") == _run(sys.executable, fast, "--root", EXAMPLE, "-v")

@@ -18,7 +18,15 @@ share once, and inflating it cost more than reading it (a few ms of every start)
 Python rather than one member per module keeps the archive's directory short: zipimport reads
 all of it at every start (~5 ms for the 680 members it once had).
 
-__main__.py (compiled at every start, twice by runpy: it stays small) puts a small finder in front
+__main__.pyc: the entry point compiled by the first of those interpreters (the one running kbgen),
+as a checked hash-based pyc (PEP 552), which zipimport prefers to __main__.py when its magic
+number matches and its hash is the source's. Compiling any source costs a Python 3.8+ some 3 ms
+of every start before the first line runs (builtin compile() sets up the 120 types of the ast
+module, PyAST_Check), more than a third of a bare `python3 -c pass`; another Python's zipimport
+skips the pyc (wrong magic number) and compiles __main__.py, as before. (3.6 and 3.7's zipimport,
+written in C, compile without that set-up.)
+
+__main__.py (compiled at every start, twice by runpy, where no pyc applies: it stays small) puts a small finder in front
 of sys.meta_path when the bundle carries a pack for the running Python's magic number (and -O is
 off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other Python imports the .py
 sources through zipimport and compiles the probes, as before: same output.
@@ -132,6 +140,12 @@ for pid, key, source, filename in req["probes"]:
     probes[pid] = tuple(key) + (code,)
 out = {"magic": importlib.util.MAGIC_NUMBER, "version": "%d.%d.%d" % sys.version_info[:3],
        "modules": mods, "probes": marshal.dumps(probes)}
+import _imp
+if hasattr(_imp, "source_hash"):  # 3.7+: __main__ as a checked hash-based pyc (PEP 552)
+    main = req["main"]
+    out["main_pyc"] = (importlib.util.MAGIC_NUMBER + (3).to_bytes(4, "little")
+                       + _imp.source_hash(importlib.util._RAW_MAGIC_NUMBER, main)
+                       + marshal.dumps(compile(main, "__main__.py", "exec", dont_inherit=True, optimize=0)))
 with open(sys.argv[2], "wb") as f:
     f.write(marshal.dumps(out, 2))
 '''
@@ -183,7 +197,7 @@ def precompile(modules, probes, exes):
     try:
         req = os.path.join(d, "request")
         with open(req, "wb") as f:
-            f.write(marshal.dumps({"modules": modules, "probes": probes}, 2))
+            f.write(marshal.dumps({"modules": modules, "probes": probes, "main": MAIN.encode("utf-8")}, 2))
         script = os.path.join(d, "compile.py")
         with open(script, "w") as f:
             f.write(COMPILER)
@@ -242,6 +256,9 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
             def put(name, data, how=zipfile.ZIP_DEFLATED):
                 z.writestr(zipfile.ZipInfo(name, FIXED), data, how)
             put("__main__.py", MAIN)
+            main_pyc = next(iter(compiled.values()), {}).get("main_pyc")  # the first interpreter's
+            if main_pyc:
+                put("__main__.pyc", main_pyc, zipfile.ZIP_STORED)
             for name, source in files:
                 put(name, source)
             put("kbcheck/_catalog.json", dumps(catalog))
