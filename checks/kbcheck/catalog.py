@@ -11,6 +11,7 @@ import sys
 
 from kbcheck import probe_api
 from kbcheck.errors import UsageError
+from kbcheck.packagedata import package_data as _package_data
 
 ENV = "KBCHECK_CATALOG"
 # a probe reading a user declaration: host.declared("NAME") (`kbcheck --assume NAME=yes|no`) or
@@ -178,20 +179,6 @@ class Catalog(object):
                 or got[:3] != (entry.code_hash, entry.source_file, entry.code_line)):
             return None
         return got[3]
-
-
-def _package_data(name):
-    """A data file beside this package (in the bundle: a member of the zip), or None. What
-    pkgutil.get_data("kbcheck", name) does, without importing pkgutil (slow to import on 3.12)."""
-    import kbcheck
-    loader = getattr(kbcheck, "__loader__", None)
-    where = getattr(kbcheck, "__file__", None)
-    if loader is None or not where or not hasattr(loader, "get_data"):
-        return None
-    try:
-        return loader.get_data(os.path.join(os.path.dirname(where), *name.split("/")))
-    except (OSError, IOError):
-        return None
 
 
 def _bundled():

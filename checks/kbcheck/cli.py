@@ -75,8 +75,9 @@ def command():
     the same either way."""
     import gc
 
-    from kbcheck import lifetime
+    from kbcheck import lifetime, regexpack
     gc.disable()
+    regexpack.use_packaged()  # (first: modules compile their patterns as they are imported)
     lifetime.start()
     rc = main()
     freeze = getattr(gc, "freeze", None)  # Python 3.7+

@@ -16,6 +16,8 @@ lone surrogates, which no encoder accepts). Two steps, one helper each:
                        a line nor reorder what is shown. block=True keeps newlines and tabs (a
                        page of several lines whose every value is already one line).
 """
+from kbcheck.lazyre import Lazy
+
 MAX_SUBJECT = 256     # a result's subject: a guest, a device, a mount point
 MAX_MESSAGE = 2048    # a result's message
 MAX_NOTICE = 2048     # a notice of the run
@@ -29,16 +31,10 @@ _INVISIBLE = ("\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206
 _UNSAFE_LINE = "[\x00-\x1f" + _INVISIBLE + "]"
 _UNSAFE_BLOCK = "[\x00-\x08\x0b-\x1f" + _INVISIBLE + "]"
 # each compiled on first use only: text that is printable as it is (nearly all of it) never needs
-# them, and compiling the two long classes costs ~3 ms of every start
-_compiled = {}
-
-
-def _pattern(chars):
-    got = _compiled.get(chars)
-    if got is None:
-        import re
-        got = _compiled[chars] = re.compile(chars)
-    return got
+# them, and compiling the two long classes costs ~3 ms of a start (kbcheck.regexpack spares it)
+_SURROGATE_RE = Lazy(_SURROGATE)
+_UNSAFE_LINE_RE = Lazy(_UNSAFE_LINE)
+_UNSAFE_BLOCK_RE = Lazy(_UNSAFE_BLOCK)
 
 
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -70,9 +66,9 @@ def clean(text, limit=MAX_MESSAGE):
     """`text` as kbcheck keeps it: clipped to `limit` characters, lone surrogates escaped."""
     if len(text) > limit:
         text = clip(text, limit)
-    if text.isprintable() or not _pattern(_SURROGATE).search(text):  # (the common case costs one C call)
+    if text.isprintable() or not _SURROGATE_RE.search(text):  # (the common case costs one C call)
         return text
-    return _pattern(_SURROGATE).sub(_escape, text)
+    return _SURROGATE_RE.sub(_escape, text)
 
 
 def visible(text, block=False):
@@ -80,7 +76,7 @@ def visible(text, block=False):
     text = "%s" % (text,)
     if text.isprintable():
         return text
-    return _pattern(_UNSAFE_BLOCK if block else _UNSAFE_LINE).sub(_escape, text)
+    return (_UNSAFE_BLOCK_RE if block else _UNSAFE_LINE_RE).sub(_escape, text)
 
 
 def name(raw):

@@ -11,6 +11,9 @@ subprocess and stored by its importlib.util.MAGIC_NUMBER:
                                                  every module but the entry point
     kbcheck/_pyc/<magic hex>/kbcheck.cli.bin     marshal data of the entry point's code object
     kbcheck/_pyc/<magic hex>/probes.bin          {entry id: (code hash, file, code line, code)}
+    kbcheck/_pyc/<magic hex>/regexes.bin         the literal regular expressions of the modules
+                                                 and probes (kbgen.regexes), as that Python's
+                                                 compiler builds them (kbcheck.regexpack)
 
 and the catalog as marshal data too (kbcheck/_catalog.bin, any Python 3 reads it) beside the
 published kbcheck/_catalog.json. These are stored, not compressed: a run reads its own Python's
@@ -140,6 +143,16 @@ for pid, key, source, filename in req["probes"]:
     probes[pid] = tuple(key) + (code,)
 out = {"magic": importlib.util.MAGIC_NUMBER, "version": "%d.%d.%d" % sys.version_info[:3],
        "modules": mods, "probes": marshal.dumps(probes)}
+ns = {"__name__": "kbcheck_regexpack"}
+exec(compile(req["regexpack"], "regexpack.py", "exec", dont_inherit=True), ns)
+import re
+patterns = []
+for pattern, names in req["patterns"]:
+    flags = 0
+    for n in names:
+        flags |= int(getattr(re, n, 0))
+    patterns.append((pattern, flags))
+out["regexes"] = marshal.dumps(ns["capture"](patterns, req["imports"]))
 import _imp
 if hasattr(_imp, "source_hash"):  # 3.7+: __main__ as a checked hash-based pyc (PEP 552)
     main = req["main"]
@@ -188,16 +201,22 @@ def pythons():
     return out
 
 
-def precompile(modules, probes, exes):
+def precompile(modules, probes, exes, patterns=()):
     """Compile modules [(name, source bytes, file name)] and probes [(id, key, source, file name)]
-    with each interpreter, in parallel -> {magic hex: {"modules": {name: bytes}, "probes": bytes,
-    "version": str}}, one per magic number (first interpreter wins). An interpreter that fails
-    (too old, broken) is left out: the bundle runs there from source."""
+    with each interpreter, in parallel, and the regular expressions `patterns` [(pattern, flag
+    names)] (kbgen.regexes) -> {magic hex: {"modules": {name: bytes}, "probes": bytes, "regexes":
+    bytes, "main_pyc": bytes (3.7+), "version": str}}, one per magic number (first interpreter
+    wins). An interpreter that fails (too old, broken) is left out: the bundle runs there from
+    source."""
+    from kbgen.regexes import IMPORTS
+    with open(os.path.join(PKG, "regexpack.py"), "rb") as f:
+        regexpack = f.read()
     d = tempfile.mkdtemp(prefix="kbgen-pyc-")
     try:
         req = os.path.join(d, "request")
         with open(req, "wb") as f:
-            f.write(marshal.dumps({"modules": modules, "probes": probes, "main": MAIN.encode("utf-8")}, 2))
+            f.write(marshal.dumps({"modules": modules, "probes": probes, "main": MAIN.encode("utf-8"),
+                                   "regexpack": regexpack, "patterns": list(patterns), "imports": IMPORTS}, 2))
         script = os.path.join(d, "compile.py")
         with open(script, "w") as f:
             f.write(COMPILER)
@@ -248,7 +267,10 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
         src, filename = probe_source(e)
         probes.append((e.id, (e.code_hash, filename, e.code_line), src, filename))
     exes = pythons() if precompile_for is None else list(precompile_for)
-    compiled = precompile(modules, probes, exes) if exes else {}
+    from kbgen.regexes import collect
+    patterns = collect([(source.decode("utf-8"), name) for name, source in files]
+                       + [(src, filename) for _, _, src, filename in probes])
+    compiled = precompile(modules, probes, exes, patterns) if exes else {}
     tmp = path + ".tmp"
     with open(tmp, "wb") as raw:
         raw.write(b"#!/usr/bin/env python3\n")
@@ -272,6 +294,7 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
                 put("kbcheck/_pyc/%s/%s.bin" % (tag, ENTRY), got[ENTRY], zipfile.ZIP_STORED)
                 put("kbcheck/_pyc/%s/modules.bin" % tag, marshal.dumps(pack, 2), zipfile.ZIP_STORED)
                 put("kbcheck/_pyc/%s/probes.bin" % tag, compiled[tag]["probes"], zipfile.ZIP_STORED)
+                put("kbcheck/_pyc/%s/regexes.bin" % tag, compiled[tag]["regexes"], zipfile.ZIP_STORED)
     os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     os.replace(tmp, path)
     return path

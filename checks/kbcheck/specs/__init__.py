@@ -75,7 +75,11 @@ def of_path(path):
                 break
         elif not path.startswith(literal):
             continue  # (no match can start otherwise: fnmatch is not asked, nor compiles the pattern)
-        elif fnmatch.fnmatchcase(path, pattern) or (pattern.endswith("/*") and path == pattern[:-2]):
+        elif literal == pattern:  # no wildcard: the path itself (fnmatch would compile a regex to say so)
+            if path == pattern:
+                got = name
+                break
+        elif _matches(path, pattern) or (pattern.endswith("/*") and path == pattern[:-2]):
             got = name
             break
     if len(_BY_PATH) < 50000:
@@ -84,6 +88,26 @@ def of_path(path):
 
 
 _RULES = []
+
+
+def _matches(path, pattern):
+    """fnmatch.fnmatchcase(path, pattern), without a regex where the only wildcard is `*` (which
+    matches "/" too): the literal pieces in order, the first at the start, the last at the end."""
+    if "?" in pattern or "[" in pattern:
+        return fnmatch.fnmatchcase(path, pattern)
+    pieces = pattern.split("*")
+    if len(pieces) == 1:
+        return path == pattern
+    first, last = pieces[0], pieces[-1]
+    if len(path) < len(first) + len(last) or not path.startswith(first) or not path.endswith(last):
+        return False
+    at, end = len(first), len(path) - len(last)
+    for piece in pieces[1:-1]:
+        at = path.find(piece, at, end)
+        if at < 0:
+            return False
+        at += len(piece)
+    return True
 
 
 def _rules_cache():
