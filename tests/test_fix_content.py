@@ -88,6 +88,16 @@ def test_on_the_guest_example_the_udev_rule_stays_the_guests(kb, tmp_path):
     assert set(r["status"] for r in json.loads(out)["results"]) == {"pass"}, out
 
 
+def test_host_io_scheduler_persists_as_io_scheduler_persistent_does():
+    """The same files and lines for a host (SLE 12 era, SLE 15 included): never `elevator=` on the
+    kernel command line alone, which multi-queue disks ignore."""
+    mine, theirs = fix_of("host-io-scheduler"), fix_of("io-scheduler-persistent")
+    assert mine["sle12"]["persistent"] == theirs["sle12"]["persistent"]
+    assert mine["sle12"]["files"] == theirs["sle12"]["files"]
+    assert "elevator=" not in mine["sle12"]["persistent"]
+    assert mine["sle11"]["persistent"] == theirs["sle11"]["persistent"]  # (SLE 11: single-queue only)
+
+
 # -- hugepages-1g-at-boot: the reservation follows an existing default-size hugepages= ---------
 
 def test_kernel_reads_a_second_hugepages_without_hugepagesz_as_nothing():

@@ -41,6 +41,8 @@ def test_script_fixes_the_snapshot_and_keeps_backups(built, fixed_root):
     before = statuses(built, root)
     for i in FIXED:
         assert "fail" in before[i], (i, before[i])
+    with open(os.path.join(root, "etc", "fstab")) as f:
+        fstab_before = f.read()
     with open(os.path.join(root, "etc", "default", "grub")) as f:
         grub_before = f.read()
     rc, out, err = run_script(script, root)
@@ -48,19 +50,25 @@ def test_script_fixes_the_snapshot_and_keeps_backups(built, fixed_root):
     after = statuses(built, root)
     for i in FIXED:
         assert after[i] == {"pass"}, (i, after[i])
-    # the guide's "back up first": the changed grub file was saved with a timestamp
-    saved = glob.glob(os.path.join(root, "etc", "default", "grub.kbcheck-*"))
+    # the guide's "back up first": the changed fstab (nfs-image-mounts) was saved with a timestamp
+    saved = glob.glob(os.path.join(root, "etc", "fstab.kbcheck-*"))
     assert len(saved) == 1 and re.search(r"\.kbcheck-\d{14}$", saved[0])
     with open(saved[0]) as f:
-        assert f.read() == grub_before
+        assert f.read() == fstab_before
+    # the scheduler persists by the udev rule and the tmpfiles.d line, not by elevator= (which
+    # multi-queue disks ignore): the kernel command line is left alone
     with open(os.path.join(root, "etc", "default", "grub")) as f:
-        assert "elevator=deadline" in f.read()
+        assert f.read() == grub_before
+    with open(os.path.join(root, "etc", "udev", "rules.d", "60-kbcheck-io-scheduler.rules")) as f:
+        assert 'ATTR{queue/scheduler}="mq-deadline"' in f.read()
+    with open(os.path.join(root, "etc", "tmpfiles.d", "kbcheck-io-scheduler.conf")) as f:
+        assert f.read() == "w /sys/block/sd*/queue/scheduler - - - - deadline\n"
     # persistent settings were written under the root, with the real paths inside them
     with open(os.path.join(root, "etc", "tmpfiles.d", "kbcheck-ksm-numa.conf")) as f:
         assert f.read().startswith("w /sys/kernel/mm/ksm/merge_across_nodes ")
     assert os.path.exists(os.path.join(root, "etc", "sysctl.d", "90-kbcheck-numa-balancing.conf"))
     # commands that act on the running system were skipped under the root, and said so
-    assert "skipped under KBCHECK_FIX_ROOT: grub2-mkconfig" in err
+    assert "skipped under KBCHECK_FIX_ROOT: systemctl" in err
     assert "Reboot the host for: host-io-scheduler" in out
 
 
@@ -71,8 +79,8 @@ def test_script_is_idempotent(built, fixed_root):
     rc, out, err = run_script(script, root)
     assert rc == 0, out + err
     assert tree(root) == first
-    with open(os.path.join(root, "etc", "default", "grub")) as f:
-        assert f.read().count("elevator=deadline") == 1
+    with open(os.path.join(root, "etc", "udev", "rules.d", "60-kbcheck-io-scheduler.rules")) as f:
+        assert f.read().count("mq-deadline") == 1
 
 
 def test_script_content(built, fixed_root):
