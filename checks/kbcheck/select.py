@@ -52,9 +52,22 @@ def nothing_matches(catalog, criteria):
                       % (typed, hint))
 
 
+def _split(values, option):
+    """The names of a repeatable option, each value also a comma-separated list (ids and tags
+    never hold a comma): ["a,b", "c"] -> ["a", "b", "c"]; an empty name is a usage error."""
+    out = []
+    for v in values or ():
+        names = [n.strip() for n in v.split(",")]
+        if not all(names):
+            raise UsageError("%s %r names an empty entry or tag: give names separated by commas" % (option, v))
+        out.extend(names)
+    return out
+
+
 def select(catalog, tags=(), ids=(), exclude_tags=(), min_severity=None):
     """-> (selected entries, {entry id: reason it was left out}). A selection that no entry meets
     is a usage error (nothing_matches)."""
+    tags, ids, exclude_tags = _split(tags, "--tag"), _split(ids, "--id"), _split(exclude_tags, "--exclude-tag")
     all_tags = set(t for e in catalog.entries for t in e.tags)
     for t in list(tags) + list(exclude_tags):
         if t not in all_tags:

@@ -62,10 +62,10 @@ def add_common(p, declared=None):
     declarations for the --assume help (assume.kinds(); None: described, not listed)."""
     add_inputs(p, declared)
     sel = p.add_argument_group("what to run")
-    sel.add_argument("--tag", action="append", default=[], help="only entries with this tag (repeatable: any of)")
+    sel.add_argument("--tag", action="append", default=[], help="only entries with this tag (repeatable or comma-separated: any of)")
     sel.add_argument("--exclude-tag", action="append", default=[], metavar="TAG",
-                     help="leave out entries with this tag (repeatable)")
-    sel.add_argument("--id", action="append", default=[], help="only this entry (repeatable; glob patterns allowed)")
+                     help="leave out entries with this tag (repeatable or comma-separated)")
+    sel.add_argument("--id", action="append", default=[], help="only this entry (repeatable or comma-separated; glob patterns allowed)")
     sel.add_argument("--severity", metavar="LEVEL", help="only entries of this severity or higher: low, medium, high, critical")
     sel.add_argument("--waivers", metavar="FILE", help="accepted deviations with a reason and an expiry date (see README, Waivers)")
     add_timeout_and_catalog(p)

@@ -106,7 +106,8 @@ def _render(report, options):
     for k in keys:
         parts.append(_paint("%d %s" % (summary.get(k, 0), k), k, color and summary.get(k, 0) > 0))
     entries = len(report.entries)
-    out.append("%s  (%d entries, %d results)" % (", ".join(parts), entries, len(results)))
+    out.append("%s  (%d %s, %d %s)" % (", ".join(parts), entries, "entry" if entries == 1 else "entries",
+                                        len(results), "result" if len(results) == 1 else "results"))
     if results and not report.applicable:  # exit 4: say it, or an empty report would read as all clear
         why = report.not_applicable_reasons()
         out.append(visible("nothing judged: none of the %d selected entries applies to this host (%s); "
