@@ -92,3 +92,24 @@ def test_a_declared_role_settles_detections_doubt_and_other_products_are_named(t
     assert len(notes) == 1 and "Debian GNU/Linux 12" in notes[0] and "SLE 12 rules" in notes[0]
     s2 = summary(host_of(tmp_path / "b", {"role": "kvm_host"}))
     assert s2["unsure"] == []
+
+
+def test_domain0_header_counts_the_machine_not_domain0(tmp_path):
+    """A Xen Domain-0 sees only its own vCPUs (dom0_max_vcpus=4 here): the summary counts the
+    machine's CPUs and NUMA nodes from libvirt's capabilities; without them it does not guess."""
+    import os
+    import shutil
+
+    from conftest import EXAMPLES
+    from kbcheck.detect import summary
+    from kbcheck.facts import Host
+    from kbcheck.sources.root import RootSource
+    root = str(tmp_path / "root")
+    shutil.copytree(os.path.join(EXAMPLES, "sle12-xen-dom0-tuned"), root, symlinks=True)
+    s = summary(Host(RootSource(root)))
+    assert (s["cpus"], s["cores"], s["numa_nodes"]) == (32, 16, 2)
+    os.unlink(os.path.join(root, "var", "lib", "kbcheck", "capabilities.xml"))
+    s = summary(Host(RootSource(root)))
+    assert (s["cpus"], s["cores"], s["sockets"]) == (None, None, None)
+    assert [u for u in s["unsure"] if u.startswith("the machine's CPU count unknown: ")
+            and "dom0_max_vcpus=4" in u], s["unsure"]

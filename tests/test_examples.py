@@ -34,9 +34,11 @@ DETECTION = {
                         "roles": ["kvm_guest"], "cpus": 2, "cores": 2, "sockets": 1, "numa_nodes": 1, "guests": 0},
     "sle15-kvm-tuned": {"hostname": "kvm15", "product": "sle15", "version": "15.6", "era": "sle12",
                         "roles": ["kvm_host"], "cpus": 16, "cores": 8, "sockets": 2, "numa_nodes": 2, "guests": 3},
-    # Domain-0's own view: dom0_max_vcpus=4 (the machine's 32 CPUs are in its capabilities)
+    # the machine, not Domain-0's own view (dom0_max_vcpus=4, one node): its capabilities hold 32
+    # CPUs (16 cores) in 2 NUMA cells; sockets: not from Domain-0's view
     "sle12-xen-dom0-tuned": {"hostname": "xen02", "product": "sle12", "version": "12.5", "era": "sle12",
-                             "roles": ["xen_dom0"], "cpus": 4, "cores": 4, "sockets": 1, "numa_nodes": 1, "guests": 3},
+                             "roles": ["xen_dom0"], "cpus": 32, "cores": 16, "sockets": None, "numa_nodes": 2,
+                             "guests": 3},
     # kvm_intel is loaded (a VT-x CPU), yet nothing uses KVM: a container host only
     "sle15-docker-host": {"hostname": "ci07", "product": "sle15", "version": "15.6", "era": "sle12",
                           "roles": ["container_host"], "cpus": 8, "cores": 4, "sockets": 1, "numa_nodes": 1, "guests": 0},

@@ -125,6 +125,10 @@ def summary(host):
     if topo and topo.get("exact") is False:
         cores = sockets = None
         unsure.append("CPU cores and sockets unknown: /proc/cpuinfo names no core ids and no CPU topology was collected")
+    cpus = topo["cpus"] if topo else None
+    if topo and "xen_dom0" in host.roles:  # Domain-0 sees its own vCPUs: the machine's come from elsewhere
+        cpus, cores, sockets = _machine_cpus(host, topo, cores, sockets, unsure)
+        numa = _machine_nodes(host) or numa
     hostname = _safe(lambda: host.hostname)
     if hostname:
         hostname = clean(hostname, MAX_NAME)
@@ -141,7 +145,7 @@ def summary(host):
         "evidence": dict((k, clean(v, MAX_NOTICE)) for k, v in det["evidence"].items()),
         "unsure": [clean(u, MAX_NOTICE) for u in unsure],
         "assume": dict(host.assume),
-        "cpus": topo["cpus"] if topo else None,
+        "cpus": cpus,
         "cores": cores,
         "sockets": sockets,
         "numa_nodes": numa,
@@ -150,6 +154,32 @@ def summary(host):
         # and those past the cap on guests read)
         "guests": _safe(lambda: host.guest_count),
     }
+
+
+def _machine_cpus(host, topo, cores, sockets, unsure):
+    """(cpus, cores, sockets) of a Xen Domain-0's machine (kbcheck.facts.machine host_cpus: libvirt's
+    capabilities or `xl info`), or Domain-0's own counts where nothing limits its vCPUs (Xen gives
+    it one per physical CPU), or unknown (a note says why)."""
+    try:
+        got = host.host_cpus
+    except Evidence as e:
+        unsure.append("the machine's CPU count unknown: %s" % e.reason)
+        return None, None, None
+    except (ParseError, ValueError, TypeError, LookupError):
+        return None, None, None
+    if got["how"].startswith(" (Domain-0's view"):  # no dom0_max_vcpus: one vCPU per physical CPU
+        return topo["cpus"], cores, sockets
+    return got["cpus"], got["cores"], None  # (sockets: Domain-0's view says nothing of the machine's)
+
+
+def _machine_nodes(host):
+    """A Xen Domain-0's machine's NUMA nodes (libvirt's capabilities, else `xl info` nr_nodes), or None."""
+    caps = _safe(lambda: host.capabilities)
+    cells = _safe(lambda: caps.numa_cells) if caps is not None else None
+    if cells:
+        return len(cells)
+    from kbcheck.parsers import xen
+    return _safe(lambda: xen.integer(host.xen_info, "nr_nodes")) or None
 
 
 def fallback(host, why):
