@@ -11,6 +11,7 @@ import sys
 
 from kbcheck import probe_api
 from kbcheck.errors import UsageError
+from kbcheck.packagedata import magic
 from kbcheck.packagedata import package_data as _package_data
 
 ENV = "KBCHECK_CATALOG"
@@ -134,11 +135,7 @@ def _load_precompiled():
     `kbgen build`, or {} (another Python, -O, or not a bundle: probes are compiled from source)."""
     if sys.flags.optimize:
         return {}
-    try:
-        from importlib.util import MAGIC_NUMBER
-    except ImportError:
-        return {}
-    raw = _package_data(PRECOMPILED % MAGIC_NUMBER.hex())
+    raw = _package_data(PRECOMPILED % magic())
     if not raw:
         return {}
     import marshal

@@ -130,10 +130,6 @@ def use_packaged():
     package's), if any; True when installed."""
     if sys.flags.optimize:
         return False
-    try:
-        from importlib.util import MAGIC_NUMBER
-    except ImportError:
-        return False
-    from kbcheck.packagedata import package_data
-    raw = package_data(PACK % MAGIC_NUMBER.hex())
+    from kbcheck.packagedata import magic, package_data
+    raw = package_data(PACK % magic())
     return bool(raw) and install(raw)
