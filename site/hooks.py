@@ -10,6 +10,15 @@
   first section in the search index (mkdocs.yml boosts it), so `kernel.numa_balancing` finds the
   entry that sets it first. This uses mkdocs-material's search plugin's index (`search_index.entries`,
   9.8.1 as pinned; tests/browser/test_site_screens.py checks the ranking);
+- search indexing: material's search plugin parses every page's HTML (html.parser, in Python) after
+  the template phase has begun; the pages are all rendered by then (on_env), so a forked process
+  indexes them with the plugin's own SearchIndex while the parent renders the templates, and hands
+  the entries back before the plugin writes the index (on_post_build): the same entries, in the
+  same order, on the other core. The Pygments <span>s inside <pre> are left out of what it parses
+  (the plugin keeps no span and the text of a <pre> is the same without them; a quarter of the
+  tags of an entry page). Without fork, or when the child fails, the parent indexes as the plugin
+  would. Uses mkdocs-material's SearchIndex.add_entry_from_context(page) and .entries (9.8.1 as
+  pinned; tests/test_site_search_index.py fails when they change);
 - highlighting: Pygments' HtmlFormatter rebuilds its table of token styles for every code block
   (pymdownx.highlight makes one formatter per block), a quarter of the highlighting time at
   thousands of pages; the table depends only on the style and the class prefix, so it is made once.
@@ -17,6 +26,10 @@
 import json
 import logging
 import os
+import pickle
+import re
+import sys
+import tempfile
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -26,6 +39,10 @@ SHIM = "assets/javascripts/iframe-worker-shim.js"
 NAV_FILE = ".kbgen-nav.json"
 
 _entry_files = {}
+_command = {"name": None}
+_indexing = {}
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+_SPAN = re.compile(r'<span(?: class="[^"<>]*")?>|</span>')
 
 
 def schema_tags(path=None):
@@ -73,6 +90,33 @@ def _style_tables_once():
     HtmlFormatter._create_stylesheet = create_stylesheet
 
 
+def on_startup(command, dirty):
+    _command["name"] = command
+
+
+def search_html(html):
+    """The HTML the search index is made from: `html` without the <span>s inside <pre> blocks
+    (Pygments' colours). The search plugin's parser keeps none of them and, inside <pre>, appends
+    every piece of text as it is, so the index is the same (tests/test_site_search_index.py)."""
+    def strip(m):
+        block = m.group(0)
+        if "<span" not in block or "data-search-exclude" in block or "linenodiv" in block:
+            return block
+        return _SPAN.sub("", block)
+    return _PRE.sub(strip, html) if "<pre" in html else html
+
+
+def _index(add, page):
+    """The plugin's own indexing of one page (`add`: material's SearchIndex.add_entry_from_context),
+    on the cheaper HTML."""
+    content = page.content
+    page.content = search_html(content)
+    try:
+        add(page)
+    finally:
+        page.content = content
+
+
 @event_priority(100)
 def on_config(config):
     _style_tables_once()
@@ -104,15 +148,93 @@ def on_config(config):
     return config
 
 
-@event_priority(-100)  # after the search plugin (priority 0) has indexed the page
-def on_page_context(context, page, config, nav):
-    keys = page.meta.get("search_keys")
+def _search_index(config):
     search = config["plugins"].get("material/search")
-    index = getattr(search, "search_index", None)
-    if not keys or index is None:
-        return context
-    for entry in reversed(index.entries):  # the page's sections were appended just now
-        if entry.get("location") == page.url:
-            entry["keys"] = " ".join(str(k) for k in keys)
-            break
-    return context
+    if search is None or not search.config.enabled:
+        return None
+    return getattr(search, "search_index", None)
+
+
+def _fork_indexing(index, pages):
+    """Index `pages` in a forked child -> (pid, the file its entries are written to)."""
+    fd, path = tempfile.mkstemp(prefix="kbgen-search-", suffix=".pickle")
+    os.close(fd)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: index, write the entries, leave without running the parent's exit code
+        code = 1
+        try:
+            add = index.add_entry_from_context
+            index.entries = []
+            for page in pages:
+                _index(add, page)
+            with open(path, "wb") as f:
+                pickle.dump(index.entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid, path
+
+
+@event_priority(-100)  # every page is rendered; the tags plugin (100) has filled in its listings
+def on_env(env, config, files):
+    """Search: `mkdocs build` indexes every page in a forked child while the parent renders the
+    templates (the plugin's own indexing in the parent does nothing then); otherwise the plugin
+    indexes each page as usual, on the cheaper HTML."""
+    _indexing.clear()
+    index = _search_index(config)
+    if index is None:
+        return env
+    pages = [f.page for f in files.documentation_pages() if f.page is not None]
+    add = index.add_entry_from_context
+    _indexing.update(index=index, pages=pages, add=add)
+    if _command["name"] == "build" and hasattr(os, "fork") and not os.environ.get("KBGEN_SEARCH_SERIAL"):
+        _indexing["pid"], _indexing["path"] = _fork_indexing(index, pages)
+        index.add_entry_from_context = lambda page: None  # the plugin still cleans the page's content
+    else:
+        index.add_entry_from_context = lambda page: _index(add, page)
+    return env
+
+
+def _child_entries():
+    """The child's entries, or None when it failed (then the parent indexes)."""
+    pid, path = _indexing["pid"], _indexing["path"]
+    try:
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            return None
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError):
+        return None
+    finally:
+        os.unlink(path)
+
+
+def _add_keys(entries, pages):
+    """The `keys` field: an entry page's search_keys on its first section (location = its url)."""
+    keys = dict((p.url, " ".join(str(k) for k in p.meta["search_keys"])) for p in pages if p.meta.get("search_keys"))
+    for entry in entries:
+        k = keys.pop(entry.get("location"), None)
+        if k is not None:
+            entry["keys"] = k
+
+
+@event_priority(100)  # before the search plugin (priority 0) writes the index
+def on_post_build(config):
+    index = _indexing.get("index")
+    if index is None or index is not _search_index(config):
+        return
+    index.add_entry_from_context = _indexing["add"]
+    if "pid" in _indexing:
+        entries = _child_entries()
+        if entries is None:
+            logging.getLogger("mkdocs.hooks").info("search: the indexing process failed; indexing here")
+            index.entries = []
+            for page in _indexing["pages"]:
+                _index(_indexing["add"], page)
+        else:
+            index.entries = entries
+    _add_keys(index.entries, _indexing["pages"])
+    _indexing.clear()
