@@ -57,9 +57,12 @@ def _build(node, path, lines, blocks):
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
                 raise YamlError(knode.start_mark.line + 1, "a mapping key must be a plain value")
-            key = _constructor.construct_object(knode, deep=True)
-            if key == "<<":
+            if knode.tag == "tag:yaml.org,2002:merge" or knode.value == "<<":  # (it has no constructor)
                 raise YamlError(knode.start_mark.line + 1, "YAML merge keys (<<) are not allowed")
+            try:
+                key = _constructor.construct_object(knode, deep=True)
+            except yaml.constructor.ConstructorError as e:
+                raise YamlError(knode.start_mark.line + 1, "YAML key: %s" % (e.problem or e))
             if isinstance(key, bool) or key is None:
                 key = knode.value
             if key in out:
