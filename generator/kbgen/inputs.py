@@ -48,17 +48,19 @@ def _literal(node):
     return None
 
 
-def entry_inputs(code, scope="host"):
-    """The names of the inputs (kbcheck.specs) a probe reads, sorted; detection's left out."""
+def entry_inputs(code, scope="host", tree=None):
+    """The names of the inputs (kbcheck.specs) a probe reads, sorted; detection's left out.
+    tree: the probe's syntax tree when the caller has parsed it already (kbgen.model.probe_tree)."""
     global _FACTS
     from kbcheck import specs
     if _FACTS is None:
         _FACTS = _facts()
-    body = "".join("    " + ln if ln.strip() else ln for ln in (code or "").splitlines(True)) or "    pass\n"
-    try:
-        tree = ast.parse("def probe(host, dom=None):\n" + body)
-    except SyntaxError:
-        return []
+    if tree is None:
+        body = "".join("    " + ln if ln.strip() else ln for ln in (code or "").splitlines(True)) or "    pass\n"
+        try:
+            tree = ast.parse("def probe(host, dom=None):\n" + body)
+        except SyntaxError:
+            return []
     found = set(["domains"]) if scope == "guest" else set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "host":

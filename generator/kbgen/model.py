@@ -3,6 +3,7 @@
 All problems of all files are collected and reported together, each as `file:line: field: what`.
 """
 import ast
+import gc
 import glob
 import hashlib
 import json
@@ -46,13 +47,19 @@ def _schema(kb_dir):
 
 def check_probe(code, file, first_line):
     """Compile the probe as the runner will; -> list of (line, message)."""
+    return probe_tree(code, file, first_line)[1]
+
+
+def probe_tree(code, file, first_line):
+    """-> (the probe's syntax tree or None, [(line, message)]): parsed once, for the checks below
+    and for kbgen.inputs.entry_inputs."""
     body = "".join("    " + ln if ln.strip() else ln for ln in code.splitlines(True))
     src = "\n" * max(0, first_line - 2) + "def probe(host, dom=None):\n" + body
     try:
         tree = ast.parse(src, file)
         compile(tree, file, "exec")
     except SyntaxError as e:
-        return [(e.lineno or first_line, "probe does not compile: %s" % e.msg)]
+        return None, [(e.lineno or first_line, "probe does not compile: %s" % e.msg)]
     out = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -61,7 +68,7 @@ def check_probe(code, file, first_line):
             out.append((node.lineno, "probes may not use %r: they read only through `host`" % node.id))
         elif isinstance(node, ast.Attribute) and node.attr.startswith("__"):
             out.append((node.lineno, "probes may not use dunder attributes (%s)" % node.attr))
-    return out
+    return tree, out
 
 
 _CTX = {}
@@ -148,13 +155,15 @@ def load_file(path, rel, schema, recs):
         code, manual = exp.code, check.get("manual") or exp.manual
         fix = fix or exp.fix
         template_scenarios = exp.scenarios
-        for _line, msg in check_probe(code, rel, code_line):  # the template's own code, held to the same rules
+        tree, said = probe_tree(code, rel, code_line)
+        for _line, msg in said:  # the template's own code, held to the same rules
             bad(code_line, "check.template", "the expanded code: " + msg)
     else:
         code = check["probe"]
         code_line = loc.block_lines.get(("check", "probe"), loc.line(["check", "probe"]) + 1)
         manual = check["manual"]
-        for line, msg in check_probe(code, rel, code_line):
+        tree, said = probe_tree(code, rel, code_line)
+        for line, msg in said:
             bad(line, "check.probe", msg)
     if not fix:
         bad(loc.line(["fix"]), "fix", "no fix: write one per product (or use a template that provides one)")
@@ -171,7 +180,7 @@ def load_file(path, rel, schema, recs):
         "kind": kind, "applies": data["applies"], "summary": data["summary"].strip(),
         "rationale": data["rationale"].strip(), "manual": (manual or "").strip(),
         "scope": scope, "code": code, "code_line": code_line, "code_hash": code_hash(code),
-        "inputs": inputs.entry_inputs(code, scope),
+        "inputs": inputs.entry_inputs(code, scope, tree=tree),
         "template": {"name": check["template"], "params": check["params"]} if "template" in check else None,
         "fix": fix or {}, "references": data.get("references", []), "file": rel,
         "scenarios": scenarios,
@@ -205,6 +214,18 @@ class Model(object):
 def load(kb_dir=None, recs_path=None):
     """Load and validate kb/: the recommendation list (kb/recommendations.yaml, or recs_path) and
     every entry. Raises KBError with every problem found."""
+    # Loading makes millions of small objects and keeps most of them (lines, entries) and no
+    # cycles: the cyclic collector would only scan the growing heap again and again.
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(kb_dir, recs_path)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _load(kb_dir, recs_path):
     kb_dir = os.path.abspath(kb_dir or KB_DIR)
     if not os.path.isfile(os.path.join(kb_dir, SCHEMA_FILE)):
         raise KBError([Problem(kb_dir, 1, "", "no knowledge base here (no %s): run kbgen inside the kbcheck "

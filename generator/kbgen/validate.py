@@ -8,11 +8,35 @@ _VALIDATORS = {}
 
 
 def validator(schema):
-    """One compiled validator per schema object (the loaders validate many files with one schema)."""
+    """One compiled validator per schema object (the loaders validate many files with one schema),
+    made from the schema with its local references inlined (inline_refs)."""
     key = id(schema)
     if key not in _VALIDATORS:
-        _VALIDATORS[key] = (schema, jsonschema.Draft202012Validator(schema))
+        _VALIDATORS[key] = (schema, jsonschema.Draft202012Validator(inline_refs(schema)))
     return _VALIDATORS[key][1]
+
+
+def inline_refs(schema):
+    """The schema with every `{"$ref": "#/$defs/NAME"}` (a $ref alone in its object) replaced by a
+    copy of that definition: the same validation and the same errors (instance paths, messages),
+    without jsonschema resolving a reference at every use (a third of the time of validating an
+    entry). A definition that refers to itself, directly or not, keeps its $ref there."""
+    defs = schema.get("$defs") or {}
+
+    def copy(node, stack):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if len(node) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref[len("#/$defs/"):]
+                if name in defs and name not in stack and "/" not in name and "~" not in name:
+                    return copy(defs[name], stack + (name,))
+                return node
+            return dict((k, v if k in ("enum", "const", "default", "examples") else copy(v, stack))
+                        for k, v in node.items())
+        if isinstance(node, list):
+            return [copy(v, stack) for v in node]
+        return node
+    return copy(schema, ())
 
 
 def field(path):
