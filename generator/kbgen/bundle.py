@@ -35,6 +35,7 @@ off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other Python 
 sources through zipimport and compiles the probes, as before: same output.
 """
 import glob
+import json
 import marshal
 import os
 import stat
@@ -283,8 +284,11 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
                 put("__main__.pyc", main_pyc, zipfile.ZIP_STORED)
             for name, source in files:
                 put(name, source)
-            put("kbcheck/_catalog.json", dumps(catalog))
-            put("kbcheck/_catalog.bin", marshal.dumps(catalog, 4), zipfile.ZIP_STORED)  # the same, faster to load
+            text = dumps(catalog)
+            put("kbcheck/_catalog.json", text)
+            # the same data, faster to load; made from the JSON, so that its bytes depend on nothing
+            # else (marshal 4 marks objects other code refers to: kbgen.cli writes the pages meanwhile)
+            put("kbcheck/_catalog.bin", marshal.dumps(json.loads(text), 4), zipfile.ZIP_STORED)
             for tag in sorted(compiled):
                 got = compiled[tag]["modules"]
                 pack = {}

@@ -8,6 +8,7 @@
 import argparse
 import os
 import sys
+import threading
 import time
 
 try:
@@ -46,6 +47,13 @@ def cmd_check(args):
     return 0
 
 
+def _bundle(bundle, cat, path, into):
+    try:
+        into["pyz"] = bundle.write(cat, path)
+    except BaseException as e:  # raised again by build(), in its own thread
+        into["error"] = e
+
+
 def build(m, out, site=True, strict=True, quiet=False, offline=None):
     """Build every output from one loaded model. -> dict of paths. offline: also make the site work
     from file:// (search included); default from KBGEN_OFFLINE."""
@@ -58,8 +66,11 @@ def build(m, out, site=True, strict=True, quiet=False, offline=None):
     cat = compiler.compile_catalog(m)
     with open(os.path.join(out, "catalog.json"), "w") as f:
         json.dump(cat, f, sort_keys=True, indent=1)
-    pyz = bundle.write(cat, os.path.join(out, "kbcheck.pyz"))
-    paths = {"catalog": os.path.join(out, "catalog.json"), "pyz": pyz}
+    # The bundle's bytecode is compiled by one process per Python (bundle.precompile), which this
+    # thread waits for while the pages are written here.
+    bundled = {}
+    worker = threading.Thread(target=_bundle, args=(bundle, cat, os.path.join(out, "kbcheck.pyz"), bundled))
+    worker.start()
     docs = os.path.join(out, "docs")
     extra = {}
     if offline is None:
@@ -77,6 +88,12 @@ def build(m, out, site=True, strict=True, quiet=False, offline=None):
             raise
         sys.stderr.write("kbgen: %s\n" % e)
         raise SystemExit(1)
+    finally:
+        worker.join()
+    if "error" in bundled:
+        raise bundled["error"]
+    pyz = bundled["pyz"]
+    paths = {"catalog": os.path.join(out, "catalog.json"), "pyz": pyz}
     dl = os.path.join(docs, "download")
     if not os.path.isdir(dl):
         os.makedirs(dl)

@@ -159,11 +159,21 @@ def _front_matter(e):
     return lines + ["---", ""]
 
 
+_INPUTS_MD = {}
+
+
 def _inputs_md(e):
-    """What the entry reads and which sources hold it: from its probe and the spec table (kbgen.inputs)."""
+    """What the entry reads and which sources hold it: from its probe and the spec table (kbgen.inputs);
+    made once per set of inputs (many entries read the same ones)."""
+    names = tuple(e.get("inputs") or ())
+    if names not in _INPUTS_MD:
+        _INPUTS_MD[names] = _inputs_lines(names)
+    return list(_INPUTS_MD[names])
+
+
+def _inputs_lines(names):
     from kbcheck import specs
     from kbgen import inputs
-    names = e.get("inputs") or []
     lines = ["## What it reads, and from where", ""]
     if not names:
         return lines + ["Nothing beyond what kbcheck detects about the host (product and role).", ""]
@@ -320,6 +330,7 @@ def nav(areas, extra_pages, docs_dir):
 
 def write_docs(model, site_src, out_dir, catalog, extra_pages=None):
     """Copy the hand-written site/ and write every generated page into out_dir."""
+    _INPUTS_MD.clear()
     if os.path.isdir(out_dir):
         shutil.rmtree(out_dir)
     if os.path.isdir(site_src):
