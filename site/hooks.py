@@ -30,6 +30,7 @@ import pickle
 import re
 import sys
 import tempfile
+import time
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -228,7 +229,9 @@ def on_post_build(config):
         return
     index.add_entry_from_context = _indexing["add"]
     if "pid" in _indexing:
+        started = time.time()
         entries = _child_entries()
+        logging.getLogger("mkdocs.hooks").debug("search: waited %.1fs for the indexing process", time.time() - started)
         if entries is None:
             logging.getLogger("mkdocs.hooks").info("search: the indexing process failed; indexing here")
             index.entries = []
