@@ -79,6 +79,34 @@ def describe(result):
     return out
 
 
+def words_key(result):
+    """A key that two results share when describe() gives them the same evidence (the same inputs
+    read in the same order, and no other subject to tell apart), else None: the JSON report
+    encodes the evidence of a thousand guests' results once per distinct key, not once per
+    result. Notes and declarations count by their text; one holding anything else has no key."""
+    t = result.trail
+    if t is None or (t.subjects and result.subject):
+        return None
+    items = t.items
+    if len(items) == 1 and items[0][0] == DOMAIN:   # (the common case: a guest's own definition alone)
+        return id(items[0][1])
+    key = []
+    for item in items:
+        kind = item[0]
+        if kind.__class__ is str:
+            key.append(kind)       # (describe's words of a read depend on its key alone)
+        elif kind == FACT:
+            key.append(item)
+        elif kind == DOMAIN:
+            key.append((DOMAIN, id(item[1])))   # (the run's guests live as long as the report)
+        else:
+            for v in item[1:]:
+                if v is not None and v.__class__ is not str:
+                    return None
+            key.append(item)
+    return tuple(key)
+
+
 def _last(subject):
     return subject.rstrip("/").rsplit("/", 1)[-1]
 

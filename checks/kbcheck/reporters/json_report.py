@@ -5,6 +5,7 @@ import json
 from json.encoder import encode_basestring_ascii
 
 from kbcheck import __version__
+from kbcheck.evidence import words_key
 from kbcheck.results import covers_of
 
 SCHEMA = 1
@@ -55,12 +56,11 @@ def _render(report):
     dumps = json.dumps
     enc = encode_basestring_ascii  # what json.dumps uses for a str (ensure_ascii)
     subjects = {None: "null"}  # a guest's name comes back once per guest-scope entry
+    messages = {}  # a message comes back for many guests: encoded once
     words = {}  # id(evidence item) -> (item, its JSON): an input shared by many results is encoded once
+    shared = {}  # evidence.words_key -> the JSON of that evidence (most guests' results share theirs)
 
-    def evidence(r):
-        items = r._evidence   # (formatted already, or now: Result.evidence)
-        if items is None:
-            items = r.evidence
+    def encoded(items):
         if not items:
             return "[]"
         parts = []
@@ -72,23 +72,35 @@ def _render(report):
         return "[" + ", ".join(parts) + "]"
     for r in report.results:
         e = r.entry
-        head = heads.get(e.id)
-        if head is None:
-            head = heads[e.id] = "    " + dumps({"id": e.id, "title": e.title, "covers": list(e.covers),
-                                                 "section": e.section, "tags": list(e.tags),
-                                                 "severity": e.severity})[:-1] + ", "
-        w = r.waiver
+        status, subject, message, w = r.status, r.subject, r.message, r.waiver
         if r.covers:  # a result for some of the entry's IDs only: its own head
             head = "    " + dumps({"id": e.id, "title": e.title, "covers": list(r.covers), "section": e.section,
                                    "tags": list(e.tags), "severity": e.severity})[:-1] + ", "
-        status, subject, message = r.status, r.subject, r.message
+        else:
+            head = heads.get(e.id)
+            if head is None:
+                head = heads[e.id] = "    " + dumps({"id": e.id, "title": e.title, "covers": list(e.covers),
+                                                     "section": e.section, "tags": list(e.tags),
+                                                     "severity": e.severity})[:-1] + ", "
         if w is None and type(status) is str and type(message) is str and (subject is None or type(subject) is str):
             # the same text as dumps() of the dict below, without its per-call set-up
             subj = subjects.get(subject)
             if subj is None:
                 subj = subjects[subject] = enc(subject)
+            msg = messages.get(message)
+            if msg is None:
+                msg = messages[message] = enc(message)
+            ev = None
+            if r._evidence is None:   # (formatted already, or now: Result.evidence)
+                key = words_key(r)
+                if key is not None:
+                    ev = shared.get(key)
+                    if ev is None:
+                        ev = shared[key] = encoded(r.evidence)
+            if ev is None:
+                ev = encoded(r.evidence)
             rows.append('%s"status": %s, "subject": %s, "message": %s, "waived": false, "evidence": %s}' % (
-                head, enc(status), subj, enc(message), evidence(r)))
+                head, enc(status), subj, msg, ev))
             continue
         tail = {"status": status, "subject": subject, "message": message, "waived": w is not None,
                 "evidence": r.evidence}
