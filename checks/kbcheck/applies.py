@@ -55,3 +55,20 @@ def guest_skip(entry, dom):
             return "not judged for this guest: an %s guest; %s judges %s guests" % (
                 dom.arch, entry.id, " and ".join(arches))
     return None
+
+
+def guest_rule(entry):
+    """What guest_skip tests of each guest for this entry, worked out once per run: None when the
+    entry judges every guest, else (hypervisors, virtual machines only, os types, arches)."""
+    g = entry.guests
+    if not g:
+        return None
+    return (g.get("hypervisors"), g.get("containers") is False, g.get("os_types"), g.get("arches"))
+
+
+def may_skip(rule, dom):
+    """False when guest_skip surely gives None for this guest (the common case, tested at once)."""
+    hyps, vms, types, arches = rule
+    return bool((hyps and dom.hypervisor not in hyps) or (vms and dom.is_container)
+                or (types and dom.os_type not in types)
+                or (arches and (dom.arch if dom.arch not in X86 else "x86") not in arches))

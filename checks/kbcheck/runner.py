@@ -4,9 +4,9 @@ import gc
 import threading
 import time
 
-from kbcheck.applies import applicability, guest_skip
+from kbcheck.applies import applicability, guest_rule, guest_skip, may_skip
 from kbcheck.errors import Evidence, NeedsRoot
-from kbcheck.evidence import attach
+from kbcheck.evidence import Trail, attach
 from kbcheck.facts.core import DOMAIN, FACT, NOTE
 from kbcheck.results import Result
 from kbcheck.sources.base import MAX_GUESTS
@@ -55,22 +55,33 @@ def _evidence_result(e, subject):
     return Result(e.status, "%s: %s" % (e.path, e.reason), subject)
 
 
-def call_probe(entry, host, dom=None):
+def call_probe(entry, host, dom=None, fn=None, recording=None):
     """Run one probe once, isolated: whatever it raises becomes a result. What the probe reads
-    through the facts layer is the evidence of its results (kbcheck.evidence)."""
+    through the facts layer is the evidence of its results (kbcheck.evidence). fn, recording:
+    the entry's probe and whether host records trails, when the caller knows them (a guest-scope
+    entry calls its probe once per guest)."""
     subject = dom.name if dom is not None else None
     if subject is not None and (len(subject) > MAX_SUBJECT or not subject.isprintable()):
         subject = clean(subject, MAX_SUBJECT)
-    try:
-        fn = entry.probe()
-    except SyntaxError as e:
-        return [Result("error", "probe does not compile: %s (%s line %s)" % (e.msg, entry.source_file, e.lineno), subject)]
-    recording = hasattr(host, "_trail")
+    if fn is None:
+        try:
+            fn = entry.probe()
+        except SyntaxError as e:
+            return [Result("error", "probe does not compile: %s (%s line %s)" % (e.msg, entry.source_file, e.lineno),
+                           subject)]
+    if recording is None:
+        recording = hasattr(host, "_trail")
     items = [(DOMAIN, dom)] if dom is not None else []
     if recording:
         host._trail = items
     try:
-        results = _own_covers(entry, _normalise(fn(host, dom), subject))
+        out = fn(host, dom)
+        if type(out) is Result and out.covers is None:  # the common case: what _normalise would give
+            if out.subject is None:
+                out.subject = subject
+            results = [out]
+        else:
+            results = _own_covers(entry, _normalise(out, subject))
     except Evidence as e:
         results = [_evidence_result(e, subject)]
     except KeyboardInterrupt:
@@ -86,8 +97,11 @@ def call_probe(entry, host, dom=None):
     finally:
         if recording:
             host._trail = None
-    if recording:
-        attach(results, host, items)
+    if recording and items:
+        if len(results) == 1:  # (what attach gives one result)
+            results[0].trail = Trail(host, items)
+        else:
+            attach(results, host, items)
     return results
 
 
@@ -131,20 +145,27 @@ def run_entry(entry, host, step=None, reported=None):
             r = Result("error", "cannot judge this guest: %s: %s" % (origin, why), name)
         attach([r], host, [(NOTE, "domains", origin, str(why))])
         results.append(r)
+    try:
+        fn = entry.probe() if doms else None
+    except Exception:
+        fn = None  # (call_probe meets it again, for each guest, as it would without this)
+    recording = hasattr(host, "_trail")
+    rule = guest_rule(entry)
     for d in doms:
         if step is not None:
             r = step(d.name)
             if r is not None:
                 results.append(r)
                 continue
-        why = guest_skip(entry, d)
-        if why is not None:
-            r = Result("skip", why, d.name)
-            if hasattr(host, "_trail"):
-                attach([r], host, [(DOMAIN, d)])
-            results.append(r)
-            continue
-        results.extend(call_probe(entry, host, d))
+        if rule is not None and may_skip(rule, d):
+            why = guest_skip(entry, d)
+            if why is not None:
+                r = Result("skip", why, d.name)
+                if recording:
+                    attach([r], host, [(DOMAIN, d)])
+                results.append(r)
+                continue
+        results.extend(call_probe(entry, host, d, fn, recording))
     if beyond:
         results.append(Result("error", "not judged: %d more guest(s) defined, past kbcheck's cap of %d guests "
                               "per run (the first %d by name are judged)" % (beyond, MAX_GUESTS, MAX_GUESTS)))
@@ -223,20 +244,20 @@ class _BoundedRun(object):
     # -- worker side ---------------------------------------------------------------------
     def _work(self, gen, start):
         try:
+            lock, hung, clock, timeout = self.lock, self.hung, time.time, self.timeout
+            budget = max(GUESTS_BUDGET, 2 * timeout)
             for i in range(start, len(self.entries)):
                 e = self.entries[i]
                 counter = [0]
 
                 def step(subject, long=False, i=i, counter=counter):
-                    counter[0] += 1
-                    key = (i, counter[0])
-                    with self.lock:
+                    n = counter[0] = counter[0] + 1
+                    with lock:
                         if self.gen != gen:
                             raise _Abandoned()
-                        if key in self.hung:
-                            return self.hung[key]
-                        self.current = (i, counter[0], subject, time.time(),
-                                        max(GUESTS_BUDGET, 2 * self.timeout) if long else self.timeout)
+                        if hung and (i, n) in hung:
+                            return hung[(i, n)]
+                        self.current = (i, n, subject, clock(), budget if long else timeout)
                     return None
                 t0 = time.time()
                 try:
