@@ -29,7 +29,8 @@ class Result(object):
         if status not in STATUSES:
             raise ValueError("unknown status %r" % (status,))
         self.status = status
-        message = str(message)
+        if message.__class__ is not str:
+            message = str(message)
         # (the common case, tens of thousands of times on a host with many guests: two C calls)
         self.message = message if len(message) <= MAX_MESSAGE and message.isprintable() else clean(message, MAX_MESSAGE)
         if subject is not None:
@@ -38,9 +39,11 @@ class Result(object):
                 subject = clean(subject, MAX_SUBJECT)
         self.subject = subject
         self.facts = facts
-        if isinstance(covers, str):
-            covers = (covers,)
-        self.covers = tuple(str(c) for c in covers) if covers else None
+        if covers is not None:  # (most results judge all their entry's covers: None)
+            if isinstance(covers, str):
+                covers = (covers,)
+            covers = tuple(str(c) for c in covers) if covers else None
+        self.covers = covers
         self.entry = None
         self.seconds = 0.0
         self.trail = None      # what the facts layer recorded while the probe ran (kbcheck.evidence)
