@@ -19,6 +19,8 @@
   tags of an entry page). Without fork, or when the child fails, the parent indexes as the plugin
   would. Uses mkdocs-material's SearchIndex.add_entry_from_context(page) and .entries (9.8.1 as
   pinned; tests/test_site_search_index.py fails when they change);
+- pages: the entry pages' Markdown is rendered on two cores (site/pagefork.py, `mkdocs build`
+  only; KBGEN_PAGES_SERIAL=1 turns it off);
 - highlighting: Pygments' HtmlFormatter rebuilds its table of token styles for every code block
   (pymdownx.highlight makes one formatter per block), a quarter of the highlighting time at
   thousands of pages; the table depends only on the style and the class prefix, so it is made once.
@@ -36,6 +38,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROJECT_SITE = os.path.dirname(os.path.abspath(__file__))  # this folder: site/pagefork.py
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 NAV_FILE = ".kbgen-nav.json"
 
@@ -178,11 +181,30 @@ def _fork_indexing(index, pages):
     return pid, path
 
 
+_pages = {}
+
+
+@event_priority(-100)  # last: the navigation is final, the pages' Markdown not rendered yet
+def on_nav(nav, config, files):
+    """`mkdocs build`: the last half of the entry pages' Markdown is rendered in a forked child
+    while the parent renders the rest (site/pagefork.py); KBGEN_PAGES_SERIAL=1 renders all here."""
+    _pages.clear()
+    if _command["name"] == "build" and hasattr(os, "fork") and not os.environ.get("KBGEN_PAGES_SERIAL"):
+        if PROJECT_SITE not in sys.path:
+            sys.path.insert(0, PROJECT_SITE)
+        import pagefork
+        _pages["fork"] = pagefork.start(config, files)
+    return nav
+
+
 @event_priority(-100)  # every page is rendered; the tags plugin (100) has filled in its listings
 def on_env(env, config, files):
     """Search: `mkdocs build` indexes every page in a forked child while the parent renders the
     templates (the plugin's own indexing in the parent does nothing then); otherwise the plugin
     indexes each page as usual, on the cheaper HTML."""
+    fork = _pages.pop("fork", None)
+    if fork is not None:
+        fork.close()  # (every page is rendered by now: the page child is reaped)
     _indexing.clear()
     index = _search_index(config)
     if index is None:
