@@ -106,18 +106,25 @@ def test_other_python_runs_the_sources(fast, plain):
         assert _run(exe, fast, "--root", EXAMPLE, *argv) == _run(sys.executable, plain, "--root", EXAMPLE, *argv)
 
 
-def test_magic_mismatch_falls_back(fast, plain, tmp_path):
-    """Bytecode under a magic number no Python has: ignored, the sources run, same output."""
-    odd = str(tmp_path / "odd.pyz")
-    with zipfile.ZipFile(fast) as src, open(odd, "wb") as raw:
+def _edited(pyz, dest, old, new, rename=lambda name: name):
+    """A copy of the bundle at dest whose __main__.py has `old` replaced by `new` and whose members
+    are renamed by `rename`."""
+    with zipfile.ZipFile(pyz) as src, open(dest, "wb") as raw:
         raw.write(b"#!/usr/bin/env python3\n")
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
                 data = src.read(info.filename)
                 if info.filename == "__main__.py":
-                    data = data.replace(MAGIC.encode(), b"00000000")
-                info.filename = info.filename.replace("/_pyc/%s/" % MAGIC, "/_pyc/00000000/")
+                    data = data.replace(old, new)
+                info.filename = rename(info.filename)
                 dst.writestr(info, data)
+    return dest
+
+
+def test_magic_mismatch_falls_back(fast, plain, tmp_path):
+    """Bytecode under a magic number no Python has: ignored, the sources run, same output."""
+    odd = _edited(fast, str(tmp_path / "odd.pyz"), MAGIC.encode(), b"00000000",
+                  lambda name: name.replace("/_pyc/%s/" % MAGIC, "/_pyc/00000000/"))
     assert _loader_of(sys.executable, odd) == "zipimporter"
     for argv in (["--format", "json"], ["-v"]):
         assert _run(sys.executable, odd, "--root", EXAMPLE, *argv) == _run(sys.executable, plain, "--root", EXAMPLE, *argv)
@@ -194,14 +201,6 @@ def test_entry_point_is_precompiled_for_the_first_python(fast):
 
 def test_entry_point_pyc_of_another_source_is_not_used(fast, tmp_path):
     """A __main__.py changed after the build (its pyc no longer matches): the source runs."""
-    odd = str(tmp_path / "edited.pyz")
-    with zipfile.ZipFile(fast) as src, open(odd, "wb") as raw:
-        raw.write(b"#!/usr/bin/env python3\n")
-        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = src.read(info.filename)
-                if info.filename == "__main__.py":
-                    data = data.replace(b"# kbcheck bundled runner", b"# kbcheck bundled runner, edited")
-                dst.writestr(info, data)
+    odd = _edited(fast, str(tmp_path / "edited.pyz"), b"# kbcheck bundled runner", b"# kbcheck bundled runner, edited")
     assert _zip_main_file(sys.executable, odd) == odd + "/__main__.py"
     assert _run(sys.executable, odd, "--root", EXAMPLE, "-v") == _run(sys.executable, fast, "--root", EXAMPLE, "-v")
