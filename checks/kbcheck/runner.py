@@ -1,11 +1,11 @@
 """The runner: decides applicability, runs each probe isolated, and times it. run() gives the
 raw results, [(entry, Result, seconds)], which kbcheck.results.build makes the run's Report."""
-import gc
 import threading
 import time
 
 from kbcheck.applies import applicability, guest_rule, guest_skip, may_skip
 from kbcheck.errors import Evidence, NeedsRoot
+from kbcheck.gcpause import without_collector
 from kbcheck.evidence import Trail, attach
 from kbcheck.facts.core import DOMAIN, FACT, NOTE
 from kbcheck.results import Result
@@ -186,13 +186,7 @@ def run(entries, host, on_result=None, timeout=None, total_timeout=None):
 
     The cyclic garbage collector pauses meanwhile (a host with a thousand guests holds some
     hundred thousand parsed XML elements, which it would walk again and again for nothing)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(entries, host, on_result, timeout, total_timeout)
-    finally:
-        if was:
-            gc.enable()
+    return without_collector(_run, entries, host, on_result, timeout, total_timeout)
 
 
 def _run(entries, host, on_result, timeout, total_timeout):

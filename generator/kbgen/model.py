@@ -3,12 +3,12 @@
 All problems of all files are collected and reported together, each as `file:line: field: what`.
 """
 import ast
-import gc
 import glob
 import hashlib
 import json
 import os
 
+from kbcheck.gcpause import without_collector
 from kbgen import guestxml, inputs, project, recommendations, templates, validate, yamlload
 
 PROJECT = project.ROOT
@@ -216,13 +216,7 @@ def load(kb_dir=None, recs_path=None):
     every entry. Raises KBError with every problem found."""
     # Loading makes millions of small objects and keeps most of them (lines, entries) and no
     # cycles: the cyclic collector would only scan the growing heap again and again.
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(kb_dir, recs_path)
-    finally:
-        if was:
-            gc.enable()
+    return without_collector(_load, kb_dir, recs_path)
 
 
 def _load(kb_dir, recs_path):

@@ -1,11 +1,11 @@
 """The JSON contract (schema 1): see README 'JSON output' and kbcheck-output.schema.json beside
 this module. It only grows: new fields may appear, existing ones keep their meaning."""
-import gc
 import json
 from json.encoder import encode_basestring_ascii
 
 from kbcheck import __version__
 from kbcheck.evidence import words_key
+from kbcheck.gcpause import without_collector
 from kbcheck.results import covers_of
 
 SCHEMA = 1
@@ -40,13 +40,7 @@ def render(report, options=None):
     with indent= falls back to the pure-Python encoder, ten times slower on a host with a thousand
     guests; one compact line per result keeps the C encoder, encodes each entry's own fields once,
     and stays easy to grep.) Same content as document()."""
-    was = gc.isenabled()
-    gc.disable()  # tens of thousands of small strings, no cycles: nothing for the collector
-    try:
-        return _render(report)
-    finally:
-        if was:
-            gc.enable()
+    return without_collector(_render, report)  # tens of thousands of small strings, no cycles
 
 
 def _render(report):

@@ -2,10 +2,10 @@
 Every value from the host (names, messages, notices) and from the catalog is shown as
 kbcheck.textsafe.visible makes it: no escape sequence of theirs reaches the terminal; the colours
 are the report's own."""
-import gc
 import os
 
 from kbcheck.detect import ROLE_LABELS
+from kbcheck.gcpause import without_collector
 from kbcheck.results import RANK
 from kbcheck.textsafe import visible
 
@@ -50,13 +50,7 @@ def evidence_lines(result, indent="        "):
 def render(report, options=None):
     """Options used: verbose, show_fix, terminal (colours when it is a terminal). A waived result
     shows its real status and the waiver."""
-    was = gc.isenabled()
-    gc.disable()  # many small rows and strings, no cycles: nothing for the collector
-    try:
-        return _render(report, options)
-    finally:
-        if was:
-            gc.enable()
+    return without_collector(_render, report, options)  # many small rows and strings, no cycles
 
 
 def _render(report, options):
