@@ -50,3 +50,12 @@ def test_explain_and_fix_stay_light(built, tmp_path):
     mods = _imported(built, "fix", "--root", EXAMPLE, "--script", str(tmp_path / "f.sh"))
     assert "kbcheck.fixscript" in mods
     assert not [m for m in mods if m.split(".")[0] in FORBIDDEN]
+
+
+@pytest.mark.parametrize("argv", [["--format", "text"], ["--format", "json"]])
+def test_deadlines_do_without_the_threading_module(built, argv):
+    """The deadline watch runs on kbcheck.threads (the interpreter's _thread): a run with the
+    default deadline starts its worker thread without importing `threading`."""
+    mods = _imported(built, "--root", EXAMPLE, *argv)
+    assert "kbcheck.threads" in mods and "kbcheck.runner" in mods
+    assert "threading" not in mods

@@ -1,6 +1,5 @@
 """The runner: decides applicability, runs each probe isolated, and times it. run() gives the
 raw results, [(entry, Result, seconds)], which kbcheck.results.build makes the run's Report."""
-import threading
 import time
 
 from kbcheck.applies import applicability, guest_rule, guest_skip, may_skip
@@ -11,6 +10,7 @@ from kbcheck.facts.core import DOMAIN, FACT, NOTE
 from kbcheck.results import Result
 from kbcheck.sources.base import MAX_GUESTS
 from kbcheck.textsafe import MAX_SUBJECT, clean
+from kbcheck.threads import Flag, Lock, Thread
 
 NOT_APPLICABLE = {"applies": False}  # the facts of the skip of an entry that does not apply (results.applies)
 
@@ -226,8 +226,8 @@ class _BoundedRun(object):
         self.total = total
         # the chain's deadline watch (kbcheck.sources.with_layers), which names what a hung call reads
         self.watched = host.source if isinstance(host.source, Watched) else None
-        self.lock = threading.Lock()
-        self.done = threading.Event()
+        self.lock = Lock()
+        self.done = Flag()
         self.gen = 0
         self.current = None  # (entry index, step number, subject, start time) of the running step
         self.next_entry = 0  # first entry whose results are not out yet
@@ -279,10 +279,7 @@ class _BoundedRun(object):
                 self.done.set()
 
     def _start(self, start):
-        t = threading.Thread(target=self._work, args=(self.gen, start), name="kbcheck-probes")
-        t.daemon = True
-        t.start()
-        return t
+        return Thread(self._work, self.gen, start)
 
     # -- main side -----------------------------------------------------------------------
     def run(self):

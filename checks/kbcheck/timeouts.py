@@ -16,12 +16,9 @@ a call, and a thread cannot be killed. So the runner (runner.run with a timeout)
   * the whole run has a bound as well; what is left when it is reached becomes `error` results
     ("not judged: ..."), never silently dropped.
 """
-import threading
-
 from kbcheck.errors import Unreadable
 from kbcheck.sources.base import Layer
-
-_get_ident = threading.get_ident
+from kbcheck.threads import Thread, get_ident as _get_ident
 
 
 class Watched(Layer):
@@ -79,9 +76,7 @@ def bounded(fn, seconds):
             box["value"] = fn()
         except BaseException as e:  # handed to the caller
             box["error"] = e
-    t = threading.Thread(target=work, name="kbcheck-bounded")
-    t.daemon = True
-    t.start()
+    t = Thread(work)
     t.join(seconds)
     if t.is_alive():
         return None, False

@@ -20,7 +20,8 @@ later changes nothing that is read. Descriptors are closed only by close().
 import errno
 import os
 import stat
-import threading
+
+from kbcheck.threads import Lock
 
 MAX_LINKS = 40
 MAX_CACHED = 256
@@ -52,7 +53,7 @@ class Tree(object):
         self.root = root
         self._top = None
         self._dirs = {}          # requested components (tuple) -> O_PATH descriptor of the folder
-        self._lock = threading.Lock()
+        self._lock = Lock()
         self._proc = os.path.isdir("/proc/self/fd")
 
     def _top_fd(self):

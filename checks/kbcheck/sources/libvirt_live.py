@@ -20,10 +20,9 @@ All libvirt calls of a run happen in one worker thread with a deadline (`timeout
 call that never returns cannot hang kbcheck (threads cannot be killed; the stuck daemon thread
 is left behind and the run goes on with the files).
 """
-import threading
-
 from kbcheck.errors import Evidence
 from kbcheck.sources.base import Layer, guests
+from kbcheck.threads import Thread
 
 SYSTEM_URIS = {"kvm": "qemu:///system", "xen": "xen:///system"}
 
@@ -159,9 +158,7 @@ class LibvirtSource(Layer):
             except BaseException as e:  # noqa: B036 - reported as a notice, never raised
                 box["error"] = e
 
-        t = threading.Thread(target=work, name="kbcheck-libvirt")
-        t.daemon = True
-        t.start()
+        t = Thread(work)
         t.join(self.timeout)
         if t.is_alive():
             return self._fail("%s: no answer within %g s" % (self.uri, self.timeout))
