@@ -149,6 +149,36 @@ def test_capabilities_shapes(machines):
     _ok(capabilities.parse, text)
 
 
+
+def _newest_by_loop(caps, arch, name):
+    """What newest-machine-type's probe did for each guest before newest_machines."""
+    fam, scheme, newest = capabilities.machine_family(name), capabilities.machine_scheme(name), None
+    for cand in caps.machines(arch):
+        cv = capabilities.machine_version(cand)
+        if cv is None or capabilities.machine_family(cand) != fam or capabilities.machine_scheme(cand) != scheme:
+            continue
+        if newest is None or cv > newest[0]:
+            newest = (cv, cand)
+    return newest
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["pc-i440fx-", "pc-q35-", "virt-", "pc-", "pseries-", "q35", "pc"]),
+                          st.sampled_from(["", "rhel", "sle"]), st.lists(st.integers(0, 12), max_size=3)),
+                max_size=10))
+def test_newest_machines_is_the_per_guest_loop_once(parts):
+    names = [pre + scheme + ".".join(str(n) for n in nums) for pre, scheme, nums in parts]
+    guests = "".join("<machine>%s</machine>" % n for n in names)
+    caps = capabilities.parse("<capabilities><host><cpu><arch>x86_64</arch></cpu></host><guest><os_type>hvm"
+                              "</os_type><arch name='x86_64'>%s<domain type='kvm'/></arch></guest></capabilities>"
+                              % guests)
+    table = caps.newest_machines("x86_64")
+    assert caps.newest_machines("x86_64") is table  # worked out once
+    for name in names + ["pc-i440fx-99.1", "pc-q35-rhel1.0", "virt-1.0"]:
+        key = (capabilities.machine_family(name), capabilities.machine_scheme(name))
+        assert table.get(key) == _newest_by_loop(caps, "x86_64", name)
+    assert caps.newest_machines("aarch64") == {}
+
 try:
     from kbcheck.parsers import image
 except ImportError:  # pragma: no cover - the image header parser is another engineer's, maybe not there yet

@@ -9,6 +9,7 @@ from kbcheck.parsers.domain import _int, to_kib
 class Capabilities(object):
     def __init__(self, root):
         self.root = root
+        self._newest = {}  # arch -> newest_machines(arch)
         host = root.find("host")
         cpu = host.find("cpu") if host is not None else None
         self.arch = cpu.findtext("arch") if cpu is not None else None
@@ -50,16 +51,23 @@ class Capabilities(object):
                         out.append(m["name"])
         return out
 
-    def newest_machine(self, arch, family):
-        """The newest versioned machine type of a family ('pc-i440fx', 'pc-q35', 'virt', 'pseries')."""
-        best = None
-        for name in self.machines(arch):
-            v = machine_version(name)
-            if v is None or machine_family(name) != family:
-                continue
-            if best is None or v > best[0]:
-                best = (v, name)
-        return best[1] if best else None
+    def newest_machines(self, arch):
+        """{(family, scheme): (version, name)}: the newest versioned machine type of each family
+        ('pc-i440fx', 'pc-q35', 'virt', 'pseries') and vendor scheme (machine_scheme) the host
+        offers for `arch`; the first of equal versions, in the capabilities' order. Worked out
+        once per architecture (a thousand guests each ask)."""
+        got = self._newest.get(arch)
+        if got is None:
+            got = {}
+            for name in self.machines(arch):
+                v = machine_version(name)
+                if v is None:
+                    continue
+                key = (machine_family(name), machine_scheme(name))
+                if key not in got or v > got[key][0]:
+                    got[key] = (v, name)
+            self._newest[arch] = got
+        return got
 
 
 def machine_family(name):
