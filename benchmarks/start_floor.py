@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
 """What a bundled run's start costs before kbcheck does anything: the standard library it cannot
-do without, as steps over a bare `python -c pass` of the same interpreter.
+do without, as steps over a bare `python -c pass` of the same interpreter, and what a 3x target
+leaves for kbcheck's own part.
 
     python3 benchmarks/start_floor.py [--runs N] [--python EXE ...|--all] [--instructions]
 
-Steps (each includes the ones before): running any zipapp (runpy and importlib.util, which the
-interpreter imports to run one), `re` (every parser), `threading` (the deadline watch), and
-`xml.etree.ElementTree` (guest definitions and capabilities); then the bundled runner on
-examples/sle12-kvm-untuned. Wall times are medians of --runs turns (run_speed.in_turns, each
-interpreter in a venv of its own); --instructions counts instructions with callgrind instead
-(deterministic on a busy machine; needs valgrind). The gap between the last step and the run is
-kbcheck's own part: its modules, the catalog, reading the host, 72 probes, the report.
+Steps (each includes the ones before):
+  1. running any zipapp: the interpreter imports runpy (and with it importlib.util, contextlib,
+     functools...) to run a zip's __main__;
+  2. the other standard modules a bundled run on examples/sle12-kvm-untuned imports, read off
+     that run itself (`-X importtime`: re for every parser; _elementtree, which imports copy,
+     xml.etree.ElementPath and pyexpat, for the guests' definitions and the capabilities; a few
+     small ones): the floor, below which no run of this shape can go;
+  3. `kbcheck.pyz --version`: the command line and the catalog (a third of kbcheck's modules), no
+     host read, no probe;
+  4. the bundled runner on the example: the host read, 72 probes, the report.
+Wall times are medians of --runs turns (run_speed.in_turns, each interpreter in a venv of its
+own); --instructions counts instructions with callgrind instead (deterministic on a busy
+machine; needs valgrind). The installed command (a console script: no runpy) starts from step 2
+without step 1's modules other than those the run imports itself.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,11 +32,29 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run_speed  # noqa: E402
 
-STEPS = (("python -c pass", "pass"),
-         ("+ runpy, importlib.util (any zipapp)", "import runpy, importlib.util"),
-         ("+ re", "import runpy, importlib.util, re"),
-         ("+ threading", "import runpy, importlib.util, re, threading"),
-         ("+ xml.etree.ElementTree", "import runpy, importlib.util, re, threading, xml.etree.ElementTree"))
+ZIPAPP = "import runpy, importlib.util"
+
+
+def run_argv(py, pyz):
+    return [py, pyz, "--root", run_speed.EXAMPLE]
+
+
+def standard_imports(py, pyz):
+    """The top-level standard modules a bundled run imports beyond a bare start and a zipapp's
+    runpy, as `import a, b, ...` (read off the run's -X importtime; kbcheck's own left out)."""
+    def imported(argv):
+        err = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             universal_newlines=True).stderr
+        return set(m.group(1) for m in re.finditer(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)", err, re.M))
+    base = imported([py, "-X", "importtime", "-c", ZIPAPP])
+    run = imported([py, "-X", "importtime"] + run_argv(py, pyz)[1:])
+    code = "import sys\n"
+    for name in sorted(run - base):
+        if name.split(".")[0] == "kbcheck":
+            continue
+        # (a module a run tries and misses, sitecustomize or org.python.core, is tried here too)
+        code += "try:\n    import %s\nexcept ImportError:\n    pass\n" % name
+    return code, sorted(n for n in run - base if n.split(".")[0] != "kbcheck")
 
 
 def instructions(cmd):
@@ -40,18 +67,27 @@ def instructions(cmd):
 
 
 def measure(py, pyz, runs, count):
-    cmds = [(label, [py, "-c", code]) for label, code in STEPS]
-    cmds.append(("bundled runner, example host", [py, pyz, "--root", run_speed.EXAMPLE]))
+    code, names = standard_imports(py, pyz)
+    cmds = [("python -c pass", [py, "-c", "pass"]),
+            ("1. + runpy (any zipapp)", [py, "-c", ZIPAPP]),
+            ("2. + the run's standard modules", [py, "-c", ZIPAPP + "\n" + code]),
+            ("3. kbcheck --version (cli, the catalog)", [py, pyz, "--version"]),
+            ("4. bundled runner, example host", run_argv(py, pyz))]
     if count:
         got = dict((label, instructions(cmd)) for label, cmd in cmds)
         unit, fmt = "M instr", lambda v: "%.1f" % (v / 1e6)
     else:
         got = dict((label, v[0]) for label, v in run_speed.in_turns(cmds, runs).items())
         unit, fmt = "ms", lambda v: "%.1f" % (v * 1000)
-    bare = got[STEPS[0][0]]
-    print("%-40s %10s %8s" % ("step", unit, "x bare"))
+    bare = got[cmds[0][0]]
+    print("standard modules of a run (step 2): %s" % " ".join(names))
+    print("%-42s %10s %8s" % ("step", unit, "x bare"))
     for label, _ in cmds:
-        print("%-40s %10s %7.2fx" % (label, fmt(got[label]), got[label] / bare))
+        print("%-42s %10s %7.2fx" % (label, fmt(got[label]), got[label] / bare))
+    floor = got[cmds[2][0]]
+    print("a %gx target leaves kbcheck's own part %s %s (%.2fx bare); it takes %s (%.2fx)" % (
+        run_speed.RATIO_TARGET, fmt(run_speed.RATIO_TARGET * bare - floor), unit,
+        run_speed.RATIO_TARGET - floor / bare, fmt(got[cmds[4][0]] - floor), (got[cmds[4][0]] - floor) / bare))
     return got
 
 
