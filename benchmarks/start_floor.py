@@ -9,7 +9,7 @@ Steps (each includes the ones before):
   1. running any zipapp: the interpreter imports runpy (and with it importlib.util, contextlib,
      functools...) to run a zip's __main__;
   2. the other standard modules a bundled run on examples/sle12-kvm-untuned imports, read off
-     that run itself (`-X importtime`: re for every parser; _elementtree, which imports copy,
+     that run itself (`python -v`: re for every parser; _elementtree, which imports copy,
      xml.etree.ElementPath and pyexpat, for the guests' definitions and the capabilities; a few
      small ones): the floor, below which no run of this shape can go;
   3. `kbcheck.pyz --version`: the command line and the catalog (a third of kbcheck's modules), no
@@ -40,19 +40,19 @@ def run_argv(py, pyz):
 
 
 def standard_imports(py, pyz):
-    """The top-level standard modules a bundled run imports beyond a bare start and a zipapp's
-    runpy, as `import a, b, ...` (read off the run's -X importtime; kbcheck's own left out)."""
+    """The standard modules a bundled run imports beyond a bare start and a zipapp's runpy, as
+    lines of code that import them (read off the run's `python -v`, which every Python from 3.6
+    prints, where -X importtime is 3.7+; kbcheck's own left out)."""
     def imported(argv):
         err = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              universal_newlines=True).stderr
-        return set(m.group(1) for m in re.finditer(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)", err, re.M))
-    base = imported([py, "-X", "importtime", "-c", ZIPAPP])
-    run = imported([py, "-X", "importtime"] + run_argv(py, pyz)[1:])
+        return set(m.group(1) for m in re.finditer(r"^import '([\w.]+)'", err, re.M))
+    base = imported([py, "-v", "-c", ZIPAPP])
+    run = imported([py, "-v"] + run_argv(py, pyz)[1:])
     code = "import sys\n"
     for name in sorted(run - base):
         if name.split(".")[0] == "kbcheck":
             continue
-        # (a module a run tries and misses, sitecustomize or org.python.core, is tried here too)
         code += "try:\n    import %s\nexcept ImportError:\n    pass\n" % name
     return code, sorted(n for n in run - base if n.split(".")[0] != "kbcheck")
 
