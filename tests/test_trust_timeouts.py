@@ -173,3 +173,58 @@ def test_the_deadline_costs_nothing_measurable(tmp_path):
     bounded = min(timed(5) for _ in range(3))
     assert bounded < 0.5, "bounded run of 2000 probe calls took %.3f s" % bounded
     assert bounded < inline * 3 + 0.05
+
+
+class SlowGuests(RootSource):
+    """A root whose listing of the guest definitions takes `delay` seconds (a slow NFS /etc), or
+    never answers (delay None)."""
+
+    def __init__(self, root, delay):
+        RootSource.__init__(self, root)
+        self.delay = delay
+
+    def domains(self):
+        if self.delay is None:
+            FOREVER.wait()
+        time.sleep(self.delay)
+        return RootSource.domains(self)
+
+
+def test_a_host_probe_that_reads_the_guests_first_has_their_budget(kvm_root, monkeypatch):
+    """Reading every guest definition may take longer than a probe's deadline, also when a
+    host-scope probe (backup-before-changes) is the first to read them."""
+    monkeypatch.setattr(runner, "GUESTS_BUDGET", 3.0)
+    host = Host(with_layers(SlowGuests(kvm_root, 0.8), timeout=0.3))
+    out = runner.run([_entry("counts-guests", "return PASS('%d guests' % len(host.domains))"),
+                      _entry("per-guest", "return PASS('seen')", scope="guest")], host, timeout=0.3)
+    assert [(e.id, r.status, r.message) for e, r, _ in out][:2] == [
+        ("counts-guests", "pass", "3 guests"), ("per-guest", "pass", "seen")]
+
+
+def test_the_step_that_read_the_guests_keeps_their_budget_after_the_read(kvm_root, monkeypatch):
+    """The parse after the read is covered too: the step began to read them."""
+    monkeypatch.setattr(runner, "GUESTS_BUDGET", 3.0)
+    src = StoppableRoot(kvm_root)
+    host = Host(with_layers(src, timeout=0.3))
+    # (works 0.8 s after the read: waits on an event nobody sets, reached through the chain's base)
+    spin = "n = len(host.domains)\nhost.source.base.stop.wait(0.8)\nreturn PASS('%d guests' % n)"
+    out = runner.run([_entry("reads-then-works", spin)], host, timeout=0.3)
+    assert [(r.status, r.message) for _, r, _ in out] == [("pass", "3 guests")]
+    # an ordinary probe that reads no guests still has the ordinary deadline
+    src = StoppableRoot(kvm_root)
+    host = Host(with_layers(src, timeout=0.3))
+    out = runner.run([_entry("just-works", spin.replace("len(host.domains)", "1"))], host, timeout=0.3)
+    assert [r.status for _, r, _ in out] == ["error"]
+
+
+def test_guests_that_never_come_time_out_after_their_budget(kvm_root, monkeypatch):
+    monkeypatch.setattr(runner, "GUESTS_BUDGET", 1.0)
+    host = Host(with_layers(SlowGuests(kvm_root, None), timeout=0.3))
+    t0 = time.time()
+    out = runner.run([_entry("counts-guests", "return PASS('%d guests' % len(host.domains))"),
+                      _entry("after", "return PASS('ok')")], host, timeout=0.3)
+    took = time.time() - t0
+    got = [(e.id, r.status, r.message) for e, r, _ in out]
+    assert got == [("counts-guests", "error", "timed out reading libvirt guests (no answer within 1 s)"),
+                   ("after", "pass", "ok")]
+    assert 0.9 < took < 10

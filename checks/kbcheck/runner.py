@@ -11,6 +11,7 @@ from kbcheck.results import Result
 from kbcheck.sources.base import MAX_GUESTS
 from kbcheck.textsafe import MAX_SUBJECT, clean
 from kbcheck.threads import Flag, Lock, Thread
+from kbcheck.timeouts import Watched
 
 NOT_APPLICABLE = {"applies": False}  # the facts of the skip of an entry that does not apply (results.applies)
 
@@ -213,17 +214,18 @@ class _Abandoned(Exception):
 
 
 MAX_HUNG = 16  # threads left behind before the run stops judging (each one holds a blocked read)
-GUESTS_BUDGET = 10.0  # seconds to read and parse every guest definition, at least (or 2 x the timeout)
+GUESTS_BUDGET = 10.0  # seconds to read and parse every guest definition, at least (or 2 x the timeout):
+# a guest-scope entry's step before it reads them, and any step in which the source began to (Watched.guests_read)
 
 
 class _BoundedRun(object):
     def __init__(self, entries, host, on_result, timeout, total):
-        from kbcheck.timeouts import Watched
         self.entries = entries
         self.host = host
         self.on_result = on_result
         self.timeout = timeout
         self.total = total
+        self.budget = max(GUESTS_BUDGET, 2 * timeout)  # reading every guest definition, in whichever step does
         # the chain's deadline watch (kbcheck.sources.with_layers), which names what a hung call reads
         self.watched = host.source if isinstance(host.source, Watched) else None
         self.lock = Lock()
@@ -238,8 +240,7 @@ class _BoundedRun(object):
     # -- worker side ---------------------------------------------------------------------
     def _work(self, gen, start):
         try:
-            lock, hung, clock, timeout = self.lock, self.hung, time.time, self.timeout
-            budget = max(GUESTS_BUDGET, 2 * timeout)
+            lock, hung, clock, timeout, budget = self.lock, self.hung, time.time, self.timeout, self.budget
             for i in range(start, len(self.entries)):
                 e = self.entries[i]
                 counter = [0]
@@ -303,6 +304,10 @@ class _BoundedRun(object):
                     continue  # it moved on meanwhile
                 i, n, subject, _, allowed = cur
                 what = self.watched.busy.get(worker.ident) if self.watched is not None else None
+                began = self.watched.guests_read.get(worker.ident) if self.watched is not None else None
+                if began is not None and began >= cur[3] and allowed < self.budget:
+                    self.current = cur[:4] + (self.budget,)  # this step reads and parses every guest (a host-scope
+                    continue                                 # probe may be the first to): it has their budget
                 if what:
                     msg = "timed out reading %s (no answer within %g s)" % (what, allowed)
                     self.watched.poison(what, "timed out reading it earlier in this run (no answer within %g s)"

@@ -13,12 +13,20 @@ a call, and a thread cannot be killed. So the runner (runner.run with a timeout)
     thread: it may never return), records an `error` result "timed out reading PATH" (or "did
     not finish") for that call, poisons the path so that every later read of it fails at once
     with the same reason, and starts a fresh worker at the next call;
+  * reading every guest definition (up to a couple of thousand, parsed after) may take longer
+    than one probe: the step in which the source begins to read them has the guests' budget
+    (runner.GUESTS_BUDGET), whether it is a guest-scope entry's or a host-scope probe's that
+    happens to read them first (Watched.guests_read says when);
   * the whole run has a bound as well; what is left when it is reached becomes `error` results
     ("not judged: ..."), never silently dropped.
 """
+from time import time as _clock
+
 from kbcheck.errors import Unreadable
 from kbcheck.sources.base import Layer
 from kbcheck.threads import Thread, get_ident as _get_ident
+
+GUESTS = "libvirt guests"  # what Watched names the read of every guest definition (the runner allows it longer)
 
 
 class Watched(Layer):
@@ -28,6 +36,7 @@ class Watched(Layer):
         Layer.__init__(self, base)
         self.busy = {}  # thread ident -> what it is reading now
         self.poisoned = {}  # what -> reason
+        self.guests_read = {}  # thread ident -> when it last began to read every guest definition
 
     def poison(self, what, reason):
         self.poisoned[what] = reason
@@ -56,7 +65,8 @@ class Watched(Layer):
         return self._call(name, self.base.command, name)
 
     def domains(self):
-        return self._call("libvirt guests", self.base.domains)
+        self.guests_read[_get_ident()] = _clock()  # (the runner allows that step longer: it parses them too)
+        return self._call(GUESTS, self.base.domains)
 
     def capabilities(self):
         return self._call("host capabilities", self.base.capabilities)
