@@ -47,6 +47,25 @@ def _indent(text, n=4):
     return "".join((" " * n + line) if line.strip() else line for line in text.splitlines(True))
 
 
+def _code(value):
+    """Any value as one inline code span: shown as it is, markup and all (a guest's raw
+    `domain_xml` would otherwise be taken for HTML tags, and vanish from the page)."""
+    text = " ".join(str(value).split())
+    longest, run = 0, 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return "%s%s%s%s%s" % (ticks, pad, text, pad, ticks)
+
+
+def _text(value):
+    """Plain text from a scenario (its name, an expected message) as Markdown shows it: no HTML
+    tag of its own (`<memnode>` stays visible), no emphasis."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+
+
 def _cell(text):
     """One line of text, safe inside a Markdown table cell."""
     return " ".join(str(text).split()).replace("|", "\\|")
@@ -73,27 +92,30 @@ def _scenario_facts(sc):
     facts = []
     for key in ("product", "role", "cpus", "cores", "sockets", "memory", "thp", "cmdline"):
         if key in host:
-            facts.append("%s `%s`" % (key, host[key]))
+            facts.append("%s %s" % (key, _code(host[key])))
     for group in ("sysctl", "ksm", "disks"):
         for k, v in (host.get(group) or {}).items():
-            facts.append("%s `%s` = `%s`" % (group, k, v) if group != "disks" else "disk `%s`: `%s`" % (k, v))
+            facts.append("%s %s = %s" % (group, _code(k), _code(v)) if group != "disks" else
+                         "disk %s: %s" % (_code(k), _code(v)))
     if host.get("numa"):
         facts.append("%d NUMA nodes" % len(host["numa"]))
     for g in host.get("guests", []):
-        desc = ", ".join("%s=%s" % (k, v) for k, v in sorted(g.items()) if k not in ("name", "xml") and not isinstance(v, (list, dict)))
-        facts.append("guest `%s`%s" % (g["name"], (" (" + desc + ")") if desc else ""))
+        desc = ", ".join("%s=%s" % (k, _code(v)) for k, v in sorted(g.items())
+                         if k not in ("name", "xml") and not isinstance(v, (list, dict)))
+        facts.append("guest %s%s" % (_code(g["name"]), (" (" + desc + ")") if desc else ""))
     for k in (sc.get("assume") or {}):
-        facts.append("declared `%s=%s`" % (k, sc["assume"][k]))
+        facts.append("declared %s" % _code("%s=%s" % (k, sc["assume"][k])))
     for p in sorted((host.get("files") or {})):
-        facts.append("file `%s`" % p)
+        facts.append("file %s" % _code(p))
     return facts
 
 
 def _scenario_md(e, sc):
     exps = scen.expectations(sc["expect"])
-    verdict = ", ".join("%s%s" % (x["status"].upper(), (" for `%s`" % x["subject"]) if x["subject"] else "")
+    verdict = ", ".join("%s%s" % (x["status"].upper(), (" for %s" % _code(x["subject"])) if x["subject"] else "")
                         for x in exps)
-    return "| %s | %s | %s |" % (_cell(sc["name"]), _cell("; ".join(_scenario_facts(sc)) or "defaults"), verdict)
+    return "| %s | %s | %s |" % (_cell(_text(sc["name"])), _cell("; ".join(_scenario_facts(sc)) or "defaults"),
+                                 _cell(verdict))
 
 
 def _template_md(e):
@@ -128,10 +150,10 @@ def _failing_md(e):
     lines = ["kbcheck reports a problem on hosts like these (from the entry's test scenarios):", ""]
     for sc, bad in examples:
         facts = _scenario_facts(sc)
-        lines.append("- **%s**%s" % (sc["name"].replace("*", "\\*"), (": " + "; ".join(facts)) if facts else ""))
+        lines.append("- **%s**%s" % (_text(sc["name"]), (": " + "; ".join(facts)) if facts else ""))
         for x in bad:
-            lines.append("    - %s%s%s" % (x["status"].upper(), (" for `%s`" % x["subject"]) if x["subject"] else "",
-                                           (", the message says: *…%s…*" % x["message"].replace("*", "\\*"))
+            lines.append("    - %s%s%s" % (x["status"].upper(), (" for %s" % _code(x["subject"])) if x["subject"] else "",
+                                           (", the message says: *…%s…*" % _text(x["message"]))
                                            if x.get("message") else ""))
     lines.append("")
     return lines
