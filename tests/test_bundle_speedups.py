@@ -45,7 +45,7 @@ def _run(exe, pyz, *argv):
 
 
 def _loader_of(exe, pyz):
-    """The class name of the loader that imported kbcheck.cli in a bundled run (`--version`);
+    """The class of the loader that imported kbcheck.cli in a bundled run (`--version`), module.name;
     the modules' source stays reachable (tracebacks show their lines) and __file__ is the same."""
     code = ("import inspect, runpy, sys\nsys.argv = [%r, '--version']\n"
             "try:\n    runpy.run_path(%r, run_name='__main__')\nexcept SystemExit:\n    pass\n"
@@ -53,7 +53,8 @@ def _loader_of(exe, pyz):
             "assert inspect.getsource(text.use_color).startswith('def use_color(')\n"
             "assert text.__file__ == %r + '/kbcheck/reporters/text.py', text.__file__\n"
             "assert text.use_color.__code__.co_filename == text.__file__\n"
-            "sys.stdout.write('\\n' + type(sys.modules['kbcheck.cli'].__spec__.loader).__name__ + '\\n')\n"
+            "loader = type(sys.modules['kbcheck.cli'].__spec__.loader)\n"
+            "sys.stdout.write('\\n' + loader.__module__ + '.' + loader.__name__ + '\\n')\n"
             % (pyz, pyz, pyz))
     out = subprocess.check_output([exe, "-c", code], universal_newlines=True)
     return out.strip().splitlines()[-1]
@@ -77,16 +78,15 @@ def fast(tmp_path_factory, catalog_data):
 def test_bundle_carries_bytecode_for_this_python(built, fast, plain):
     for pyz in (built["pyz"], fast):
         with zipfile.ZipFile(pyz) as z:
-            names = z.namelist()
-            assert "kbcheck/_pyc/%s/kbcheck.cli.bin" % MAGIC in names
+            assert "kbcheck.cli" in marshal.loads(z.read("kbcheck/_pyc/%s/modules.bin" % MAGIC))
             probes = marshal.loads(z.read("kbcheck/_pyc/%s/probes.bin" % MAGIC))
             cat = json.loads(z.read("kbcheck/_catalog.json").decode("utf-8"))
             assert marshal.loads(z.read("kbcheck/_catalog.bin")) == cat  # what the runner reads
         assert set(probes) == set(e["id"] for e in cat["entries"])
-        assert _loader_of(sys.executable, pyz) == "Loader"
+        assert _loader_of(sys.executable, pyz) == "kbcheck.modulepack.PackFinder"  # the installed package's loader too
     with zipfile.ZipFile(plain) as z:
         assert not [n for n in z.namelist() if "_pyc" in n]
-    assert _loader_of(sys.executable, plain) == "zipimporter"
+    assert _loader_of(sys.executable, plain) == "zipimport.zipimporter"
 
 
 @pytest.mark.parametrize("argv", [["--format", "json"], ["-v"], ["--list"], ["explain", "numa-balancing"]])
@@ -101,7 +101,7 @@ def test_other_python_runs_the_sources(fast, plain):
     exe = _old_python()
     if exe is None:
         pytest.skip("no second Python 3.6+ under ~/.pyenv/versions")
-    assert _loader_of(exe, fast) == "zipimporter"
+    assert _loader_of(exe, fast) == "zipimport.zipimporter"
     for argv in (["--format", "json"], ["-v"]):
         assert _run(exe, fast, "--root", EXAMPLE, *argv) == _run(sys.executable, plain, "--root", EXAMPLE, *argv)
 
@@ -125,7 +125,7 @@ def test_magic_mismatch_falls_back(fast, plain, tmp_path):
     """Bytecode under a magic number no Python has: ignored, the sources run, same output."""
     odd = _edited(fast, str(tmp_path / "odd.pyz"), MAGIC.encode(), b"00000000",
                   lambda name: name.replace("/_pyc/%s/" % MAGIC, "/_pyc/00000000/"))
-    assert _loader_of(sys.executable, odd) == "zipimporter"
+    assert _loader_of(sys.executable, odd) == "zipimport.zipimporter"
     for argv in (["--format", "json"], ["-v"]):
         assert _run(sys.executable, odd, "--root", EXAMPLE, *argv) == _run(sys.executable, plain, "--root", EXAMPLE, *argv)
 

@@ -1,7 +1,8 @@
 """A data file shipped beside the kbcheck package: the compiled catalog and the per-Python packs
 (probes, regular expressions) of `kbgen build` or of the installed package's build."""
 import os
-import sys
+
+from kbcheck.modulepack import magic  # noqa: F401 (this Python's magic number in hex: the packs' folder)
 
 
 def package_data(name):
@@ -17,14 +18,3 @@ def package_data(name):
         return loader.get_data(os.path.join(os.path.dirname(where), *name.split("/")))
     except (OSError, IOError):
         return None
-
-
-def magic():
-    """This Python's bytecode magic number in hex (importlib.util.MAGIC_NUMBER, which the packs
-    are filed under), read from the import system's own frozen module: importing importlib.util
-    costs an installed kbcheck's start some 3 ms (contextlib, collections, functools...)."""
-    ext = sys.modules.get("_frozen_importlib_external")
-    number = getattr(ext, "MAGIC_NUMBER", None)
-    if number is None:
-        from importlib.util import MAGIC_NUMBER as number
-    return number.hex()

@@ -7,9 +7,9 @@ build time (this interpreter and ~/.pyenv/versions/3.*/bin/python3), compiled by
 subprocess and stored by its importlib.util.MAGIC_NUMBER:
 
     kbcheck/_pyc/<magic hex>/modules.bin         marshal data {module name: (archive name, is a
-                                                 package, marshal data of its code object)} of
-                                                 every module but the entry point
-    kbcheck/_pyc/<magic hex>/kbcheck.cli.bin     marshal data of the entry point's code object
+                                                 package, marshal data of its code object, size
+                                                 of its source)} of every module (module_pack():
+                                                 the installed package's build writes it too)
     kbcheck/_pyc/<magic hex>/probes.bin          {entry id: (code hash, file, code line, code)}
     kbcheck/_pyc/<magic hex>/regexes.bin         the literal regular expressions of the modules
                                                  and probes (kbgen.regexes), as that Python's
@@ -29,9 +29,11 @@ module, PyAST_Check), more than a third of a bare `python3 -c pass`; another Pyt
 skips the pyc (wrong magic number) and compiles __main__.py, as before. (3.6 and 3.7's zipimport,
 written in C, compile without that set-up.)
 
-__main__.py (compiled at every start, twice by runpy, where no pyc applies: it stays small) puts a small finder in front
-of sys.meta_path when the bundle carries a pack for the running Python's magic number (and -O is
-off); kbcheck.catalog uses probes.bin for the bundled catalog. Any other Python imports the .py
+__main__.py (compiled at every start, twice by runpy, where no pyc applies: it stays small) puts
+the finder of kbcheck/modulepack.py, whose text it carries (the installed package imports the
+module itself: one loader for both), in front of sys.meta_path when the bundle carries a pack for
+the running Python's magic number (and -O is off); kbcheck.catalog uses probes.bin for the bundled
+catalog. Any other Python imports the .py
 sources through zipimport and compiles the probes, as before: same output.
 """
 import glob
@@ -44,6 +46,7 @@ import sys
 import tempfile
 import zipfile
 
+from kbcheck import modulepack
 from kbgen.compiler import dumps
 
 def _package_dir():
@@ -55,9 +58,10 @@ def _package_dir():
 PKG = _package_dir()
 FIXED = (2020, 1, 1, 0, 0, 0)  # reproducible archives
 
-# The bundle's entry point (compiled at every start, twice: keep it small). Which modules there are
-# and their bytecode come from the pack (see the module's docstring).
-MAIN = '''# kbcheck bundled runner
+# The bundle's entry point (compiled at every start, twice, where its pyc does not apply: keep it
+# small). The loader of the pack is kbcheck/modulepack.py's (the installed package's too), run from
+# its bytecode in the pack.
+MAIN = """# kbcheck bundled runner
 import sys
 if sys.version_info < (3, 6):
     sys.stderr.write("kbcheck needs Python 3.6 or newer; this is Python %d.%d\\n" % tuple(sys.version_info[:2]))
@@ -65,66 +69,32 @@ if sys.version_info < (3, 6):
 
 
 def _use_bytecode():
-    """Import kbcheck's modules from the bytecode this bundle carries for this Python, if any."""
-    from importlib.util import MAGIC_NUMBER
+    \"\"\"Import kbcheck's modules from the bytecode this bundle carries for this Python, if any, with
+    the finder of kbcheck/modulepack.py run from that bytecode.\"\"\"
     zi = globals().get("__loader__")
-    if sys.flags.optimize or not hasattr(zi, "archive"):
+    number = getattr(sys.modules.get("_frozen_importlib_external"), "MAGIC_NUMBER", None)
+    if sys.flags.optimize or not hasattr(zi, "archive") or number is None:
         return
-    prefix = "kbcheck/_pyc/" + MAGIC_NUMBER.hex() + "/"
     try:
-        pack = zi.get_data(prefix + "modules.bin")
+        data = zi.get_data("kbcheck/PACK" % number.hex())
     except OSError:
         return  # no bytecode for this Python: zipimport reads the sources
     import _imp
     import marshal
-    from importlib.machinery import ModuleSpec
-    archive = zi.archive
-    mods = marshal.loads(pack)  # {name: (archive name, is a package, marshal data or None)}
-
-    class Loader(object):
-        def find_spec(self, name, path=None, target=None):
-            mod = mods.get(name)
-            if mod is None:
-                return None
-            spec = ModuleSpec(name, self, origin=archive + "/" + mod[0], is_package=mod[1])
-            spec.has_location = True
-            if mod[1]:
-                spec.submodule_search_locations = [archive + "/" + mod[0].rpartition("/")[0]]
-            return spec
-
-        def create_module(self, spec):
-            return None
-
-        def exec_module(self, module):
-            exec(self.get_code(module.__name__), module.__dict__)
-
-        def get_code(self, name):
-            data = mods[name][2]
-            code = marshal.loads(data if data is not None else zi.get_data(prefix + name + ".bin"))
-            _imp._fix_co_filename(code, archive + "/" + mods[name][0])
-            return code
-
-        def get_source(self, name):  # for tracebacks (linecache) and inspect
-            from importlib.util import decode_source
-            return decode_source(zi.get_data(mods[name][0]))
-
-        def get_data(self, path):
-            return zi.get_data(path)
-
-        def is_package(self, name):
-            return mods[name][1]
-
-        def get_filename(self, name):
-            return archive + "/" + mods[name][0]
-
-    sys.meta_path.insert(0, Loader())
+    pack = marshal.loads(data)
+    name, is_pkg, code, size = pack["kbcheck.modulepack"]
+    code = marshal.loads(code)
+    _imp._fix_co_filename(code, zi.archive + "/" + name)
+    loader = {"__name__": "kbcheck.modulepack"}
+    exec(code, loader)
+    loader["use_pack"](pack, zi.archive, zi.get_data)
 
 
 _use_bytecode()
 from kbcheck.cli import command  # noqa: E402
 sys.exit(command())
-'''
-ENTRY = "kbcheck.cli"  # its bytecode is a member of its own, read on the way in (see above)
+""".replace("kbcheck/PACK", "kbcheck/" + modulepack.PACK)
+
 
 # Runs on each target Python (3.6+): compiles what the request file lists, writes marshal data
 # that any Python 3 can read (a dict of bytes).
@@ -254,31 +224,53 @@ def precompile(modules, probes, exes, patterns=()):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def write(catalog, path, pkg_dir=None, precompile_for=None):
-    """Write the zipapp to path (atomically); returns path. precompile_for: interpreters to carry
-    bytecode for (default: pythons(); [] for a sources-only bundle)."""
-    from kbcheck.catalog import Entry, probe_source
-    files = []
+def sources(pkg_dir=None):
+    """[(archive name, source bytes)] of every runtime module (runtime_files)."""
+    out = []
     for full, name in runtime_files(pkg_dir):
         with open(full, "rb") as f:
-            files.append((name, f.read()))
+            out.append((name, f.read()))
+    return out
+
+
+def compile_for(catalog, files, exes):
+    """precompile() the runtime modules `files` (sources()), the catalog's probes and the literal
+    regular expressions of both with each interpreter of `exes` -> {magic hex: {...}}: what the
+    bundle carries per Python, and the installed package's build for the installing Python."""
+    from kbcheck.catalog import Entry, probe_source
+    from kbgen.regexes import collect
     modules = [(module_name(name)[0], source, name) for name, source in files]
     probes = []
     for e in (Entry(d) for d in catalog.get("entries", [])):
         src, filename = probe_source(e)
         probes.append((e.id, (e.code_hash, filename, e.code_line), src, filename))
-    exes = pythons() if precompile_for is None else list(precompile_for)
-    from kbgen.regexes import collect
     patterns = collect([(source.decode("utf-8"), name) for name, source in files]
                        + [(src, filename) for _, _, src, filename in probes])
-    compiled = precompile(modules, probes, exes, patterns) if exes else {}
+    return precompile(modules, probes, exes, patterns) if exes else {}
+
+
+def module_pack(files, compiled):
+    """modules.bin for one Python (kbcheck.modulepack reads it): files [(archive name, source
+    bytes)], compiled {module name: marshal data of its code} (one precompile() result's "modules")."""
+    pack = {}
+    for name, source in files:
+        mod, is_pkg = module_name(name)
+        pack[mod] = (name, is_pkg, compiled[mod], len(source))
+    return marshal.dumps(pack, 2)
+
+
+def write(catalog, path, pkg_dir=None, precompile_for=None):
+    """Write the zipapp to path (atomically); returns path. precompile_for: interpreters to carry
+    bytecode for (default: pythons(); [] for a sources-only bundle)."""
+    files = sources(pkg_dir)
+    compiled = compile_for(catalog, files, pythons() if precompile_for is None else list(precompile_for))
     tmp = path + ".tmp"
     with open(tmp, "wb") as raw:
         raw.write(b"#!/usr/bin/env python3\n")
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
             def put(name, data, how=zipfile.ZIP_DEFLATED):
                 z.writestr(zipfile.ZipInfo(name, FIXED), data, how)
-            put("__main__.py", MAIN)
+            put("__main__.py", MAIN, zipfile.ZIP_STORED)  # read (and hashed: its pyc is checked) at every start
             main_pyc = next(iter(compiled.values()), {}).get("main_pyc")  # the first interpreter's
             if main_pyc:
                 put("__main__.pyc", main_pyc, zipfile.ZIP_STORED)
@@ -290,13 +282,8 @@ def write(catalog, path, pkg_dir=None, precompile_for=None):
             # else (marshal 4 marks objects other code refers to: kbgen.cli writes the pages meanwhile)
             put("kbcheck/_catalog.bin", marshal.dumps(json.loads(text), 4), zipfile.ZIP_STORED)
             for tag in sorted(compiled):
-                got = compiled[tag]["modules"]
-                pack = {}
-                for name, _ in files:
-                    mod, is_pkg = module_name(name)
-                    pack[mod] = (name, is_pkg, None if mod == ENTRY else got[mod])
-                put("kbcheck/_pyc/%s/%s.bin" % (tag, ENTRY), got[ENTRY], zipfile.ZIP_STORED)
-                put("kbcheck/_pyc/%s/modules.bin" % tag, marshal.dumps(pack, 2), zipfile.ZIP_STORED)
+                put("kbcheck/_pyc/%s/modules.bin" % tag, module_pack(files, compiled[tag]["modules"]),
+                    zipfile.ZIP_STORED)
                 put("kbcheck/_pyc/%s/probes.bin" % tag, compiled[tag]["probes"], zipfile.ZIP_STORED)
                 put("kbcheck/_pyc/%s/regexes.bin" % tag, compiled[tag]["regexes"], zipfile.ZIP_STORED)
     os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
