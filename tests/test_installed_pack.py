@@ -113,6 +113,11 @@ def test_installed_modules_come_from_the_pack(installed):
     assert got["source"].startswith("def use_color(")
     where, line = got["traceback"][-1]
     assert where == os.path.join(installed["pkg"], "shellquote.py") and line, got["traceback"]
+    again = ("import sys, kbcheck\nfor k in [k for k in sys.modules if k.startswith('kbcheck')]:\n"
+             "    del sys.modules[k]\nimport kbcheck.cli\n"
+             "print(sum(type(f).__name__ == 'PackFinder' for f in sys.meta_path), type(kbcheck.cli.__loader__).__name__)")
+    r = run([installed["py"], "-c", again])
+    assert r.stdout.split() == ["1", "PackFinder"], r.stderr  # imported again: one finder still
 
 
 @pytest.mark.parametrize("argv", [["--format", "json"], ["-v"], ["explain", "numa-balancing"]])

@@ -107,13 +107,16 @@ def _read(path):
 def use_installed(package_dir):
     """In an installed package: serve its modules from its pack for this Python, if it has one
     (an editable install or a source checkout has none) and -O is off; True when it does."""
+    base = os.path.dirname(package_dir)
     if sys.flags.optimize:
         return False
+    if any(type(f).__name__ == "PackFinder" and f.base == base for f in sys.meta_path):
+        return True  # kbcheck imported again (taken out of sys.modules): its finder is in place
     try:
         with open(package_dir + "/" + PACK % magic(), "rb") as f:
             data = f.read()
             mtime = os.fstat(f.fileno()).st_mtime
-        use_pack(marshal.loads(data), os.path.dirname(package_dir), _read, mtime)
+        use_pack(marshal.loads(data), base, _read, mtime)
     except (OSError, IOError, ValueError, EOFError, TypeError):  # none, or not a pack this Python reads
         return False
     return True
