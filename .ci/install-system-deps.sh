@@ -54,8 +54,8 @@ fi
 
 echo "install-system-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/install-system-deps.log 2>&1 || {
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/tmp/install-system-deps.log 2>&1 || {
   echo "install-system-deps: apt-get install failed; log tail:" >&2
   tail -n 40 /tmp/install-system-deps.log >&2
   exit 1
