@@ -26,7 +26,7 @@ from kbcheck.errors import Unreadable
 from kbcheck.sources.base import Layer
 from kbcheck.threads import Thread, get_ident as _get_ident
 
-GUESTS = "libvirt guests"  # what Watched names the read of every guest definition (the runner allows it longer)
+GUESTS = "libvirt guests"  # what Watched names the read of every guest definition (in "timed out reading ...")
 
 
 class Watched(Layer):
@@ -80,16 +80,10 @@ def bounded(fn, seconds):
     if not seconds:
         return fn(), True
     box = {}
-
-    def work():
-        try:
-            box["value"] = fn()
-        except BaseException as e:  # handed to the caller
-            box["error"] = e
-    t = Thread(work)
+    t = Thread(lambda: box.__setitem__("value", fn()))
     t.join(seconds)
     if t.is_alive():
         return None, False
-    if "error" in box:
-        raise box["error"]
+    if t.error is not None:  # (what fn raised, kept by the thread: handed to the caller)
+        raise t.error
     return box["value"], True

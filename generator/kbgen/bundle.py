@@ -29,10 +29,10 @@ module, PyAST_Check), more than a third of a bare `python3 -c pass`; another Pyt
 skips the pyc (wrong magic number) and compiles __main__.py, as before. (3.6 and 3.7's zipimport,
 written in C, compile without that set-up.)
 
-__main__.py (compiled at every start, twice by runpy, where no pyc applies: it stays small) puts
-the finder of kbcheck/modulepack.py, whose text it carries (the installed package imports the
-module itself: one loader for both), in front of sys.meta_path when the bundle carries a pack for
-the running Python's magic number (and -O is off); kbcheck.catalog uses probes.bin for the bundled
+__main__.py (compiled at every start, twice by runpy, where no pyc applies: it stays small) runs
+kbcheck/modulepack.py from its bytecode in the pack (the installed package imports that module
+itself: one loader for both), which puts its finder in front of sys.meta_path, when the bundle
+carries a pack for the running Python's magic number (and -O is off); kbcheck.catalog uses probes.bin for the bundled
 catalog. Any other Python imports the .py
 sources through zipimport and compiles the probes, as before: same output.
 """

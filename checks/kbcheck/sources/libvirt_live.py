@@ -151,19 +151,12 @@ class LibvirtSource(Layer):
                 return self._fail(why)
         _quiet(libvirt)
         box = {}
-
-        def work():
-            try:
-                box["data"] = _fetch(libvirt, self.uri)
-            except BaseException as e:  # noqa: B036 - reported as a notice, never raised
-                box["error"] = e
-
-        t = Thread(work)
+        t = Thread(lambda: box.__setitem__("data", _fetch(libvirt, self.uri)))
         t.join(self.timeout)
         if t.is_alive():
             return self._fail("%s: no answer within %g s" % (self.uri, self.timeout))
-        if "error" in box:
-            return self._fail("%s: %s" % (self.uri, _one_line(box["error"])))
+        if t.error is not None:  # (whatever _fetch raised, kept by the thread: a notice, never raised)
+            return self._fail("%s: %s" % (self.uri, _one_line(t.error)))
         data = box["data"]
         self._data = data
         self.inactive_xml = data["inactive"]
